@@ -1,0 +1,50 @@
+"""Argument checks shared by every layer, with the error template of STYLE.md.
+
+"`{name}` must be {rule}. Got {name}={value!r}." followed by the fix where known.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def check_int(name: str, value, *, minimum: int = 1, fix: str = "") -> int:
+    """Return ``value`` as ``int`` if it is an integer >= ``minimum``, else raise.
+
+    Booleans are rejected: ``horizon=True`` is almost always a mistake.
+    """
+    rule = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(_message(name, rule, value, fix))
+    if value < minimum:
+        raise ValueError(_message(name, rule, value, fix))
+    return int(value)
+
+
+def _message(name: str, rule: str, value, fix: str) -> str:
+    text = f"`{name}` must be {rule}. Got {name}={value!r}."
+    return f"{text} {fix}" if fix else text
+
+
+def as_float_array(name: str, data, *, ndim: tuple[int, ...]) -> np.ndarray:
+    """Convert ``data`` to a floating array without copying when it already is one.
+
+    Integer and boolean input is converted to float64; object or string input
+    raises a TypeError naming the argument.
+    """
+    array = np.asarray(data)
+    if array.dtype.kind in "biu":
+        array = array.astype(np.float64)
+    elif array.dtype.kind != "f":
+        raise TypeError(
+            f"`{name}` must hold numbers. Got {name} with dtype {array.dtype}. "
+            "Convert text or object columns to numbers first."
+        )
+    if array.ndim not in ndim:
+        shapes = " or ".join(f"{d}-D" for d in ndim)
+        raise ValueError(
+            f"`{name}` must be {shapes}. Got {name} with shape {array.shape}."
+        )
+    return array
