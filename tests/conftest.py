@@ -36,7 +36,7 @@ def etth1_dir(shared_data) -> Path:
 
 @pytest.fixture
 def hourly_frame() -> pd.DataFrame:
-    """Three weeks of seeded hourly data: a target with a daily cycle and two covariates."""
+    """Three weeks of seeded hourly data: a daily-cycle target, two covariates."""
     rng = np.random.default_rng(0)
     index = pd.date_range("2024-01-01", periods=24 * 21, freq="h", name="time")
     t = np.arange(len(index))
