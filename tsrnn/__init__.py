@@ -38,6 +38,11 @@ _LAZY = {
     "RNNClassifier": "estimators",
     "DenseRegressor": "estimators",
     "DenseClassifier": "estimators",
+    # plots
+    "plot_forecast": "plotting",
+    "plot_backtest": "plotting",
+    "plot_history": "plotting",
+    "plot_windows": "plotting",
 }
 
 __all__ = [

@@ -1,0 +1,299 @@
+"""Figures for forecasts, backtests, training curves and windows (matplotlib).
+
+Every function returns the ``matplotlib.figure.Figure`` it drew on and never calls
+``plt.show()``, so figures work the same in notebooks, scripts and tests. Pass ``ax``
+to draw into an existing axes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["plot_backtest", "plot_forecast", "plot_history", "plot_windows"]
+
+_HISTORY = "#4c72b0"
+_ACTUAL = "#222222"
+_FORECAST = "#dd8452"
+_TARGET = "#55a868"
+
+
+def _axes(ax, figsize):
+    if ax is not None:
+        return ax.figure, ax
+    from matplotlib.figure import Figure
+
+    # A bare Figure (not pyplot) so that library code never touches global state.
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _as_series(name: str, data, column=None) -> pd.Series:
+    if isinstance(data, pd.Series):
+        return data
+    if isinstance(data, pd.DataFrame):
+        if column is None:
+            if data.shape[1] != 1:
+                raise ValueError(
+                    f"`{name}` has {data.shape[1]} columns; pass `target=` to choose "
+                    f"one. Got columns {list(data.columns)!r}."
+                )
+            column = data.columns[0]
+        if column not in data.columns:
+            raise ValueError(
+                f"`target` must be a column of `{name}`. Got target={column!r}; "
+                f"columns are {list(data.columns)!r}."
+            )
+        return data[column]
+    raise TypeError(
+        f"`{name}` must be a pandas Series or DataFrame. Got {type(data).__name__}."
+    )
+
+
+def _interval_columns(forecast: pd.DataFrame, target) -> tuple[str | None, str | None]:
+    """Find the lower/upper bound columns of a forecast frame, if any."""
+    lower = upper = None
+    for column in forecast.columns:
+        text = str(column).lower()
+        if target is not None and not text.startswith(str(target).lower()):
+            continue
+        if text.endswith("lower") or text.startswith("lower"):
+            lower = column
+        elif text.endswith("upper") or text.startswith("upper"):
+            upper = column
+    return lower, upper
+
+
+def plot_forecast(
+    history,
+    forecast,
+    actuals=None,
+    *,
+    target=None,
+    lower=None,
+    upper=None,
+    last=None,
+    ax=None,
+    title=None,
+):
+    """Plot history, optional actuals, the point forecast and its interval band.
+
+    Parameters
+    ----------
+    history : Series or DataFrame
+        Observed values before the forecast, indexed by time.
+    forecast : Series or DataFrame
+        Forecast indexed by the future timestamps. Interval bounds are read from
+        columns named like ``"<target>_lower"``/``"<target>_upper"`` (or
+        ``lower``/``upper``) unless ``lower`` and ``upper`` name them.
+    actuals : Series or DataFrame, optional
+        True values over the forecast period, when known (backtests, holdouts).
+    target : str, optional
+        Column to plot when the inputs have several.
+    last : int, optional
+        Show only the last ``last`` points of the history.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.date_range("2020-01", periods=12, freq="MS")
+    >>> past = pd.Series(range(12), index=t, name="y")
+    >>> future = pd.DataFrame(
+    ...     {"y": [12.0, 13.0], "y_lower": [11.0, 11.5], "y_upper": [13.0, 14.5]},
+    ...     index=pd.date_range("2021-01", periods=2, freq="MS"),
+    ... )
+    >>> fig = plot_forecast(past, future, target="y")
+    >>> len(fig.axes[0].lines)
+    2
+    """
+    past = _as_series("history", history, target)
+    name = target if target is not None else past.name
+    if isinstance(forecast, pd.Series):
+        point, frame = forecast, forecast.to_frame()
+    else:
+        column = name if name in forecast.columns else None
+        frame = forecast
+        if column is None:
+            bounds = _interval_columns(forecast, None)
+            column = next(c for c in forecast.columns if c not in bounds)
+        point = forecast[column]
+    if lower is None and upper is None:
+        lower, upper = _interval_columns(frame, name if name in frame.columns else None)
+    if last is not None:
+        past = past.iloc[-last:]
+    fig, ax = _axes(ax, (9, 4))
+    ax.plot(past.index, past.to_numpy(), color=_HISTORY, label="history")
+    if actuals is not None:
+        truth = _as_series("actuals", actuals, target)
+        ax.plot(truth.index, truth.to_numpy(), color=_ACTUAL, label="actual")
+    ax.plot(point.index, point.to_numpy(), color=_FORECAST, label="forecast")
+    if lower is not None and upper is not None:
+        ax.fill_between(
+            frame.index,
+            frame[lower].to_numpy(dtype=float),
+            frame[upper].to_numpy(dtype=float),
+            color=_FORECAST,
+            alpha=0.25,
+            label="interval",
+        )
+    default = "Forecast" if name is None else f"Forecast of {name}"
+    ax.set_title(title or default)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def plot_backtest(
+    history, forecasts, *, target=None, fold_col="fold", ax=None, title=None
+):
+    """Plot the series and the forecasts of every backtest fold, one color per fold.
+
+    Parameters
+    ----------
+    history : Series or DataFrame
+        The whole observed series.
+    forecasts : DataFrame
+        Backtest forecasts indexed by timestamp, with a ``fold_col`` column and the
+        point forecast in ``target`` (or the only other numeric column).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    series = _as_series("history", history, target)
+    if fold_col not in forecasts.columns:
+        raise ValueError(
+            f"`forecasts` must have a `{fold_col}` column naming each fold. "
+            f"Got columns {list(forecasts.columns)!r}. Pass `fold_col=`."
+        )
+    name = target if target is not None else series.name
+    column = name if name in forecasts.columns else None
+    if column is None:
+        numeric = forecasts.drop(columns=[fold_col]).select_dtypes("number").columns
+        column = numeric[0]
+    fig, ax = _axes(ax, (10, 4))
+    ax.plot(series.index, series.to_numpy(), color=_ACTUAL, label="actual", lw=1)
+    colors = _cycle(forecasts[fold_col].nunique())
+    folds = forecasts.groupby(fold_col, sort=True)
+    for color, (fold, part) in zip(colors, folds, strict=True):
+        ax.plot(part.index, part[column].to_numpy(), color=color, label=f"fold {fold}")
+    ax.set_title(title or "Backtest forecasts")
+    ax.legend(loc="upper left", ncols=2, fontsize="small")
+    return fig
+
+
+def plot_history(history, *, metrics=None, ax=None, title=None, log=False):
+    """Plot training curves (loss and any other metric per epoch).
+
+    Parameters
+    ----------
+    history : dict, keras History or fitted estimator
+        A mapping of metric name to per-epoch values, a ``keras.callbacks.History``
+        (its ``.history``) or an estimator with a ``history_`` attribute.
+    metrics : list of str, optional
+        Which curves to draw; default all.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_history({"loss": [1.0, 0.5, 0.3], "val_loss": [1.1, 0.7, 0.6]})
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['loss', 'val_loss']
+    """
+    curves = getattr(history, "history_", None)
+    if curves is None:
+        curves = getattr(history, "history", history)
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError(
+            "`history` must be a non-empty dict of per-epoch values, a keras History "
+            f"or a fitted estimator with `history_`. Got {type(history).__name__}."
+        )
+    names = list(curves) if metrics is None else list(metrics)
+    missing = [n for n in names if n not in curves]
+    if missing:
+        raise ValueError(
+            f"`metrics` must name recorded curves {list(curves)!r}. Got {missing!r}."
+        )
+    fig, ax = _axes(ax, (7, 4))
+    for name in names:
+        values = np.asarray(curves[name], dtype=float)
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=name)
+    ax.set_xlabel("epoch")
+    if log:
+        ax.set_yscale("log")
+    ax.set_title(title or "Training history")
+    ax.legend()
+    return fig
+
+
+def plot_windows(
+    input_width, horizon=1, *, stride=1, gap=0, n_windows=4, length=None, ax=None
+):
+    """Draw which rows are inputs and which are targets for the first windows.
+
+    Each row of the picture is one window; each column one time step. Blue cells
+    are inputs, green cells targets, grey cells the gap.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_windows(6, 2, stride=2, gap=1, n_windows=3)
+    >>> fig.axes[0].get_ylabel()
+    'window'
+    """
+    from matplotlib.patches import Rectangle
+
+    from .windows import window_span, window_starts
+
+    span = window_span(input_width, horizon, gap=gap)
+    if length is None:
+        length = span + stride * (n_windows - 1)
+    starts = window_starts(length, input_width, horizon, stride=stride, gap=gap)
+    starts = starts[:n_windows]
+    fig, ax = _axes(ax, (max(6, 0.35 * length), 0.6 * len(starts) + 1.2))
+    parts = (
+        (0, input_width, _HISTORY, "input"),
+        (input_width, gap, "#bbbbbb", "gap"),
+        (input_width + gap, horizon, _TARGET, "target"),
+    )
+    labelled = set()
+    for row, start in enumerate(starts):
+        for offset, width, color, label in parts:
+            if width == 0:
+                continue
+            ax.add_patch(
+                Rectangle(
+                    (start + offset, row - 0.4),
+                    width,
+                    0.8,
+                    color=color,
+                    label=None if label in labelled else label,
+                )
+            )
+            labelled.add(label)
+    ax.set_xlim(0, length)
+    ax.set_ylim(len(starts) - 0.5, -0.5)
+    ax.set_xlabel("time step (row)")
+    ax.set_ylabel("window")
+    ax.set_yticks(range(len(starts)))
+    ax.set_title(
+        f"input_width={input_width}, horizon={horizon}, stride={stride}, gap={gap}"
+    )
+    ax.legend(loc="upper right", fontsize="small")
+    return fig
+
+
+def _cycle(count: int):
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    return [cmap(i / max(1, count - 1)) for i in range(count)]
