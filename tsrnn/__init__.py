@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 # Public names that live in modules importing heavier dependencies, loaded on
 # first access (PEP 562) so that `import tsrnn` stays light.
 _LAZY = {
-    # pandas layer
+    # numpy / pandas layer
+    "pad_sequences": "sequences",
     "Windower": "frames",
     "WindowSet": "frames",
     # tf.data layer
@@ -55,7 +56,14 @@ __all__ = [
 ]
 
 
+# Submodules reachable as attributes (`tsrnn.datasets.load_airline()`) without an
+# explicit import.
+_SUBMODULES = ("datasets", "metrics", "plotting")
+
+
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"tsrnn.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'tsrnn' has no attribute {name!r}")
