@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from ._validation import check_int
+from ._validation import check_int, infer_freq
 
 NAN_POLICIES = ("raise", "drop_windows", "ffill", "interpolate")
 FILL_METHODS = ("ffill", "interpolate", "zero")
@@ -452,14 +452,7 @@ def _stamp(value, tz) -> str:
 
 
 def _infer_one(index: pd.DatetimeIndex):
-    if len(index) < 3:
-        return None
-    try:
-        with pd.option_context("future.infer_freq_returns_offset", True):
-            found = pd.infer_freq(index)
-    except pd.errors.OptionError:  # pandas < 3.1 has no such option
-        found = pd.infer_freq(index)
-    return None if found is None else to_offset(found)
+    return infer_freq(index)
 
 
 def _infer_freq(local, bounds, ids) -> pd.DateOffset:

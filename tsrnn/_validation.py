@@ -48,3 +48,22 @@ def as_float_array(name: str, data, *, ndim: tuple[int, ...]) -> np.ndarray:
             f"`{name}` must be {shapes}. Got {name} with shape {array.shape}."
         )
     return array
+
+
+def infer_freq(index):
+    """The regular frequency of a DatetimeIndex as a DateOffset, or None.
+
+    pandas >= 3.1 warns unless told to return an offset; older pandas has no such
+    option and returns a string, which ``to_offset`` accepts too.
+    """
+    import pandas as pd
+    from pandas.tseries.frequencies import to_offset
+
+    if len(index) < 3:
+        return None
+    try:
+        with pd.option_context("future.infer_freq_returns_offset", True):
+            found = pd.infer_freq(index)
+    except pd.errors.OptionError:
+        found = pd.infer_freq(index)
+    return None if found is None else to_offset(found)

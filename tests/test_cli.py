@@ -1,0 +1,146 @@
+"""The `tsrnn` command on the bundled real data, and its error messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tsrnn.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+AIRLINE = ROOT / "datasets" / "airline.csv"
+
+
+def test_forecast_writes_table_csv_png_and_model(tmp_path, capsys):
+    out = tmp_path / "out"
+    status = main(
+        [
+            "forecast",
+            str(AIRLINE),
+            "--target",
+            "Passengers",
+            "--horizon",
+            "12",
+            "--model",
+            "ridge",
+            "--output",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert status == 0
+    printed = capsys.readouterr().out
+    for row in ("naive", "seasonal naive", "ridge", "dense"):
+        assert row in printed
+    forecast = pd.read_csv(out / "forecast.csv", parse_dates=["Date"])
+    assert forecast["Date"].dt.strftime("%Y-%m").tolist() == [
+        f"1961-{m:02d}" for m in range(1, 13)
+    ]
+    assert (forecast["Passengers_lower"] <= forecast["Passengers"]).all()
+    assert (forecast["Passengers"] <= forecast["Passengers_upper"]).all()
+    metrics = pd.read_csv(out / "holdout_metrics.csv", index_col="model")
+    # The linear model on log-differenced data beats the seasonal naive forecast.
+    assert metrics.loc["ridge", "MAPE"] < metrics.loc["seasonal naive", "MAPE"]
+    assert (out / "forecast.png").stat().st_size > 10_000
+    import joblib
+
+    model = joblib.load(out / "model.joblib")
+    pd.testing.assert_frame_equal(
+        model.predict(12).reset_index(drop=True),
+        forecast.drop(columns="Date"),
+        check_exact=False,
+    )
+
+
+@pytest.mark.slow
+def test_forecast_with_lstm_beats_seasonal_naive_on_airline(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["forecast", str(AIRLINE), "--target", "Passengers", "--horizon", "36"]
+    assert main([*args, "--output", str(out), "--quiet", "--epochs", "40"]) == 0
+    metrics = pd.read_csv(out / "holdout_metrics.csv", index_col="model")
+    assert metrics.loc["lstm", "MAPE"] < metrics.loc["seasonal naive", "MAPE"]
+
+
+def test_classify_prints_accuracy_and_confusion_matrix(tmp_path, capsys):
+    data = ROOT / "datasets"
+    status = main(
+        [
+            "classify",
+            str(data / "ItalyPowerDemand_TRAIN.ts"),
+            str(data / "ItalyPowerDemand_TEST.ts"),
+            "--epochs",
+            "100",
+            "--units",
+            "16",
+            "--output",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "confusion matrix" in printed
+    table = pd.read_csv(tmp_path / "accuracy.csv", index_col="model")
+    assert set(table.index) == {"lstm", "dense"}
+    # Published: ROCKET 0.970; two balanced classes, so a coin gets 0.5.
+    assert table.loc["lstm", "accuracy"] > 0.85
+    assert (tmp_path / "model" / "model.keras").is_file()
+
+
+def _error(argv, capsys) -> str:
+    assert main(argv) == 2
+    return capsys.readouterr().err
+
+
+def test_forecast_reports_missing_file(tmp_path, capsys):
+    err = _error(["forecast", str(tmp_path / "nope.csv"), "--target", "y"], capsys)
+    assert "file not found" in err and "nope.csv" in err
+
+
+def test_forecast_reports_missing_column_and_lists_columns(capsys):
+    err = _error(["forecast", str(AIRLINE), "--target", "passengers"], capsys)
+    assert "--target passengers not found" in err and "Passengers" in err
+
+
+def test_forecast_reports_unparseable_time_column(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("when,y\nmonday,1\ntuesday,2\nwednesday,3\n")
+    err = _error(["forecast", str(path), "--target", "y"], capsys)
+    assert "no time column found" in err and "--time-col" in err
+    err = _error(["forecast", str(path), "--target", "y", "--time-col", "when"], capsys)
+    assert "could not be parsed as dates" in err
+
+
+def test_forecast_reports_too_little_data(tmp_path, capsys):
+    frame = pd.read_csv(AIRLINE).head(30)
+    path = tmp_path / "short.csv"
+    frame.to_csv(path, index=False)
+    err = _error(["forecast", str(path), "--target", "Passengers"], capsys)
+    assert "too little data: 30 rows" in err
+
+
+def test_forecast_reports_irregular_time_steps(tmp_path, capsys):
+    frame = pd.read_csv(AIRLINE).drop(index=[5, 50])
+    path = tmp_path / "gaps.csv"
+    frame.to_csv(path, index=False)
+    err = _error(["forecast", str(path), "--target", "Passengers"], capsys)
+    assert "no regular frequency" in err
+
+
+def test_classify_reports_missing_file(tmp_path, capsys):
+    err = _error(["classify", str(tmp_path / "a.ts"), str(tmp_path / "b.ts")], capsys)
+    assert "file not found" in err
+
+
+def test_module_entry_point_shows_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "tsrnn", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "forecast" in result.stdout and "classify" in result.stdout

@@ -1,0 +1,7 @@
+"""``python -m tsrnn``: the same as the ``tsrnn`` console script."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

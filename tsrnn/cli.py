@@ -1,0 +1,400 @@
+"""The ``tsrnn`` command: forecast a CSV/Parquet column or classify sequence files.
+
+``tsrnn forecast PATH --target COL`` infers the time column and frequency, holds out
+the last ``horizon`` rows, trains, prints holdout metrics beside naive baselines,
+refits on everything, and writes the future forecast (CSV), a plot (PNG) and the
+model. ``tsrnn classify TRAIN TEST`` trains a recurrent classifier on ``.ts`` or CSV
+sequence files and prints accuracy and a confusion matrix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["main"]
+
+_TIME_NAMES = ("date", "datetime", "time", "timestamp", "ds", "period", "month", "year")
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+# ------------------------------------------------------------------------- reading
+def read_table(path) -> pd.DataFrame:
+    """Read a CSV or Parquet file, with a clear error for a missing or odd file."""
+    path = Path(path)
+    if not path.is_file():
+        raise CLIError(
+            f"file not found: {path}. Check the path (relative to {Path.cwd()})."
+        )
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if suffix in (".csv", ".txt", ".gz"):
+            return pd.read_csv(path)
+    except ImportError as error:
+        raise CLIError(f"cannot read {path.name}: {error}. Install pyarrow.") from error
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise CLIError(f"cannot read {path}: {error}") from error
+    raise CLIError(
+        f"unsupported file type {suffix!r} for {path.name}: use .csv or .parquet."
+    )
+
+
+def infer_time_column(frame: pd.DataFrame, time_col: str | None = None) -> str:
+    """Name the column holding timestamps: the one given, else the first that parses.
+
+    Columns named like ``date``/``time``/``timestamp`` are tried first.
+    """
+    if time_col is not None:
+        if time_col not in frame.columns:
+            raise CLIError(
+                f"--time-col {time_col!r} is not a column of the file. "
+                f"Columns: {', '.join(map(str, frame.columns))}."
+            )
+        if _parse_times(frame[time_col]) is None:
+            raise CLIError(
+                f"--time-col {time_col!r} could not be parsed as dates "
+                f"(first values: {frame[time_col].head(3).tolist()!r})."
+            )
+        return time_col
+    named = [c for c in frame.columns if str(c).lower() in _TIME_NAMES]
+    others = [c for c in frame.columns if c not in named]
+    for column in named + others:
+        if _parse_times(frame[column]) is not None:
+            return column
+    raise CLIError(
+        "no time column found: no column parses as dates. Name it with --time-col; "
+        f"columns are {', '.join(map(str, frame.columns))}."
+    )
+
+
+def _parse_times(values: pd.Series):
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    if pd.api.types.is_numeric_dtype(values):
+        # Plain integers are only taken as years (e.g. a YEAR column 1700..2008).
+        numbers = values.dropna()
+        whole = len(numbers) and (numbers == numbers.round()).all()
+        if whole and numbers.between(1000, 3000).all():
+            return pd.to_datetime(values.astype("int64").astype(str), format="%Y")
+        return None
+    try:
+        return pd.to_datetime(values, format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def load_series_frame(path, target, time_col=None) -> pd.DataFrame:
+    """Read ``path`` into a frame indexed by time with ``target`` among its columns."""
+    frame = read_table(path)
+    column = infer_time_column(frame, time_col)
+    missing = [t for t in target if t not in frame.columns]
+    if missing:
+        raise CLIError(
+            f"--target {', '.join(missing)} not found in {Path(path).name}. "
+            f"Columns: {', '.join(str(c) for c in frame.columns if c != column)}."
+        )
+    times = _parse_times(frame[column])
+    data = frame.drop(columns=[column]).set_index(pd.DatetimeIndex(times, name=column))
+    non_numeric = [t for t in target if not pd.api.types.is_numeric_dtype(data[t])]
+    if non_numeric:
+        raise CLIError(
+            f"--target {', '.join(non_numeric)} must hold numbers; "
+            f"got values like {data[non_numeric[0]].head(3).tolist()!r}."
+        )
+    return data.sort_index()
+
+
+# ------------------------------------------------------------------- classification
+def read_sequences(path, label_col=None):
+    """Read a ``.ts`` file, or a CSV with one case per row and a label column."""
+    from .datasets import read_ts
+
+    path = Path(path)
+    if not path.is_file():
+        raise CLIError(f"file not found: {path}.")
+    if path.suffix.lower() == ".ts":
+        try:
+            X, y = read_ts(path)
+        except ValueError as error:
+            raise CLIError(str(error)) from error
+        if y is None:
+            raise CLIError(f"{path.name} has no class labels (@classLabel false).")
+        return X, np.asarray(y)
+    frame = read_table(path)
+    label = label_col or ("label" if "label" in frame.columns else frame.columns[0])
+    if label not in frame.columns:
+        raise CLIError(f"--label-col {label!r} is not a column of {path.name}.")
+    values = frame.drop(columns=[label])
+    if not all(pd.api.types.is_numeric_dtype(values[c]) for c in values.columns):
+        raise CLIError(
+            f"{path.name}: every column but the label {label!r} must hold numbers."
+        )
+    return values.to_numpy(dtype=np.float64)[..., None], frame[label].to_numpy()
+
+
+def run_classify(args) -> int:
+    from sklearn.metrics import accuracy_score, confusion_matrix
+
+    from .estimators import DenseClassifier, RNNClassifier
+
+    X_train, y_train = read_sequences(args.train, args.label_col)
+    X_test, y_test = read_sequences(args.test, args.label_col)
+    settings = {
+        "epochs": args.epochs,
+        "random_state": args.seed,
+        "verbose": 0 if args.quiet else 1,
+    }
+    models = {args.model: RNNClassifier(cell=args.model, units=args.units, **settings)}
+    if not isinstance(X_train, list):
+        models["dense"] = DenseClassifier(**settings)
+    rows = []
+    for name, model in models.items():
+        _say(args, f"training {name} on {len(y_train)} sequences ...")
+        model.fit(X_train, y_train)
+        predicted = model.predict(X_test)
+        rows.append({"model": name, "accuracy": accuracy_score(y_test, predicted)})
+        if name == args.model:
+            best, best_predicted = model, predicted
+    table = pd.DataFrame(rows).set_index("model")
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    labels = best.classes_
+    matrix = pd.DataFrame(
+        confusion_matrix(y_test, best_predicted, labels=labels),
+        index=pd.Index(labels, name="true"),
+        columns=pd.Index(labels, name="predicted"),
+    )
+    print(f"\nconfusion matrix ({args.model}):")
+    print(matrix.to_string())
+    if args.output:
+        output = Path(args.output)
+        output.mkdir(parents=True, exist_ok=True)
+        best.save(output / "model")
+        table.to_csv(output / "accuracy.csv")
+        _say(args, f"wrote {output / 'model'} and {output / 'accuracy.csv'}")
+    return 0
+
+
+# -------------------------------------------------------------------------- parser
+def _say(args, text: str) -> None:
+    if not args.quiet:
+        print(text, file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tsrnn",
+        description="Forecast and classify time series with recurrent networks.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    forecast = commands.add_parser(
+        "forecast", help="forecast a column of a CSV/Parquet file"
+    )
+    forecast.add_argument("path", help="CSV or Parquet file with a time column")
+    forecast.add_argument(
+        "--target", required=True, action="append", help="column to forecast"
+    )
+    forecast.add_argument("--time-col", help="time column (default: inferred)")
+    forecast.add_argument("--horizon", type=int, default=12, help="steps ahead")
+    forecast.add_argument(
+        "--input-width", type=int, help="past steps per window (default: inferred)"
+    )
+    forecast.add_argument(
+        "--model",
+        default="lstm",
+        choices=["lstm", "gru", "rnn", "dense", "ridge"],
+        help="model to train (default: lstm)",
+    )
+    forecast.add_argument(
+        "--transforms",
+        default="auto",
+        choices=["auto", "none"],
+        help="target transforms (auto: log, differences, scaling)",
+    )
+    forecast.add_argument("--epochs", type=int, default=None)
+    forecast.add_argument("--units", type=int, default=32)
+    forecast.add_argument(
+        "--coverage", type=float, default=0.9, help="prediction-interval coverage"
+    )
+    forecast.add_argument("--seed", type=int, default=0)
+    forecast.add_argument("--output", default="tsrnn-output", help="output folder")
+    forecast.add_argument("--quiet", action="store_true", help="no progress output")
+    forecast.set_defaults(func=run_forecast)
+
+    classify = commands.add_parser(
+        "classify", help="train a sequence classifier and report test accuracy"
+    )
+    classify.add_argument("train", help=".ts or CSV file of training sequences")
+    classify.add_argument("test", help=".ts or CSV file of test sequences")
+    classify.add_argument("--label-col", help="CSV label column (default: 'label')")
+    classify.add_argument("--model", default="lstm", choices=["lstm", "gru", "rnn"])
+    classify.add_argument("--units", type=int, default=32)
+    classify.add_argument("--epochs", type=int, default=100)
+    classify.add_argument("--seed", type=int, default=0)
+    classify.add_argument("--output", help="folder for the model and the table")
+    classify.add_argument("--quiet", action="store_true", help="no progress output")
+    classify.set_defaults(func=run_classify)
+    return parser
+
+
+def _transforms(name: str, values: pd.DataFrame, period: int):
+    """Target transforms for ``--transforms``; "auto" suits trend and seasonality.
+
+    auto: log when every value is positive, then first differences, then seasonal
+    differences when the history holds at least four seasons, then scaling.
+    """
+    from .transforms import Difference, Log, Scale
+
+    if name == "none":
+        return None
+    chain = []
+    if (values.to_numpy() > 0).all():
+        chain.append(Log())
+    chain.append(Difference(1))
+    if period > 1 and len(values) >= 4 * period:
+        chain.append(Difference(period))
+    chain.append(Scale())
+    return chain
+
+
+def _estimator(model: str, args):
+    if model == "ridge":
+        from sklearn.linear_model import Ridge
+
+        return Ridge(alpha=1.0)
+    from .estimators import DenseRegressor, RNNRegressor
+
+    settings = {
+        "epochs": args.epochs or 60,
+        "random_state": args.seed,
+        "verbose": 0 if args.quiet else 1,
+    }
+    if model == "dense":
+        return DenseRegressor(units=(args.units,), **settings)
+    return RNNRegressor(cell=model, units=args.units, **settings)
+
+
+def _holdout_scores(name, actual, predicted, train, period) -> dict:
+    from . import metrics
+
+    truth, guess = actual.to_numpy(), np.asarray(predicted, dtype=float)
+    row = {
+        "model": name,
+        "MAE": metrics.mae(truth, guess),
+        "RMSE": metrics.rmse(truth, guess),
+        "sMAPE": metrics.smape(truth, guess),
+        "MASE": metrics.mase(truth, guess, y_train=train.to_numpy(), period=period),
+    }
+    if (truth != 0).all():
+        row["MAPE"] = metrics.mape(truth, guess)
+    return row
+
+
+def run_forecast(args) -> int:
+    from ._validation import infer_freq
+    from .baselines import infer_period, naive_forecast, seasonal_naive_forecast
+    from .forecasting import Forecaster
+    from .plotting import plot_forecast
+
+    if args.horizon < 1:
+        raise CLIError(f"--horizon must be a positive integer; got {args.horizon}.")
+    if not 0 < args.coverage < 1:
+        raise CLIError(f"--coverage must lie in (0, 1); got {args.coverage}.")
+    frame = load_series_frame(args.path, args.target, args.time_col)
+    history = frame[args.target]
+    freq = infer_freq(history.index)
+    if freq is None:
+        raise CLIError(
+            "the time column has no regular frequency (gaps, duplicates or "
+            "irregular steps); resample the file to a regular grid first."
+        )
+    history = history.asfreq(freq)
+    period = infer_period(history)
+    width = args.input_width or (2 * period if period > 1 else 2 * args.horizon)
+    need = 2 * args.horizon + width + (period + 1) + 10
+    if len(history) < need:
+        raise CLIError(
+            f"too little data: {len(history)} rows, but input width {width} and "
+            f"horizon {args.horizon} need at least {need} (a holdout of "
+            f"{args.horizon} rows plus enough windows to train on). Use a shorter "
+            "--horizon or --input-width."
+        )
+    train, test = history.iloc[: -args.horizon], history.iloc[-args.horizon :]
+
+    def forecaster(model, level=None):
+        return Forecaster(
+            _estimator(model, args),
+            input_width=width,
+            horizon=1,
+            strategy="recursive",
+            transforms=_transforms(args.transforms, train, period),
+            freq=freq,
+            level=level,
+        )
+
+    models = [args.model] + [m for m in ("dense",) if m != args.model]
+    rows, holdout = [], {}
+    values = train.to_numpy()[None]
+    rows.append(
+        _holdout_scores(
+            "naive", test, naive_forecast(values, args.horizon)[0], train, period
+        )
+    )
+    if period > 1:
+        seasonal = seasonal_naive_forecast(values, args.horizon, period=period)[0]
+        rows.append(_holdout_scores("seasonal naive", test, seasonal, train, period))
+    for model in models:
+        _say(args, f"training {model} on {len(train)} rows (holdout: last {len(test)})")
+        fitted = forecaster(model).fit(train)
+        holdout[model] = fitted.predict(args.horizon)[args.target]
+        rows.append(_holdout_scores(model, test, holdout[model], train, period))
+    table = pd.DataFrame(rows).set_index("model")
+    print(f"holdout: last {args.horizon} steps of {Path(args.path).name}")
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+
+    _say(args, f"refitting {args.model} on all {len(history)} rows for the forecast")
+    final = forecaster(args.model, level=args.coverage).fit(history)
+    future = final.predict(args.horizon)
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    future.to_csv(output / "forecast.csv", index_label=history.index.name)
+    table.to_csv(output / "holdout_metrics.csv")
+    figure = plot_forecast(
+        history,
+        future,
+        target=args.target[0],
+        last=max(4 * args.horizon, 3 * width),
+        title=f"{args.model} forecast of {args.target[0]} "
+        f"({int(args.coverage * 100)}% interval)",
+    )
+    figure.savefig(output / "forecast.png", dpi=100)
+    import joblib
+
+    joblib.dump(final, output / "model.joblib")
+    print(
+        f"\nwrote {output / 'forecast.csv'}, {output / 'forecast.png'}, "
+        f"{output / 'holdout_metrics.csv'} and {output / 'model.joblib'}"
+    )
+    return 0
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``tsrnn`` console script and ``python -m tsrnn``."""
+    # TensorFlow's C++ INFO/WARNING lines would drown the tables; errors still show.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CLIError as error:
+        print(f"tsrnn: error: {error}", file=sys.stderr)
+        return 2
