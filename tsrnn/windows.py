@@ -76,6 +76,11 @@ def _target_columns(targets, n_features: int):
     if targets is None:
         return slice(None)
     if isinstance(targets, slice):
+        if not range(n_features)[targets]:
+            raise ValueError(
+                f"`targets` must select at least one of the {n_features} columns of "
+                f"`data`. Got targets={targets!r}, which selects none."
+            )
         return targets
     columns = np.atleast_1d(np.asarray(targets))
     if columns.dtype.kind not in "iu" or columns.ndim != 1 or columns.size == 0:
@@ -175,6 +180,6 @@ def _check_finite(array: np.ndarray) -> None:
     row, column = np.argwhere(~finite)[0]
     raise ValueError(
         "`data` must be finite. Got data with value "
-        f"{array[row, column]!r} at row {row}, column {column}. "
+        f"{float(array[row, column])!r} at row {row}, column {column}. "
         "Fill or drop missing values first (the pandas layer has `nan_policy`)."
     )
