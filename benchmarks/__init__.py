@@ -20,7 +20,7 @@ from collections.abc import Callable
 __all__ = ["BENCHMARKS", "MODULES", "load", "register"]
 
 # Modules under benchmarks/ whose import registers a benchmark.
-MODULES = ("windowing",)
+MODULES = ("windowing", "order_sensitivity")
 
 # name -> run(quick) returning a markdown section.
 BENCHMARKS: dict[str, Callable[[bool], str]] = {}
