@@ -1,0 +1,40 @@
+"""scikit-learn's common estimator checks over the four tsrnn estimators.
+
+The constructors use tiny networks, no XLA (its compilation would dominate these
+small fits) and enough epochs at a high learning rate for the checks that
+demand a real fit (a regressor R² > 0.5, a classifier accuracy > 0.83, strong
+class weights that must show in the predictions).
+"""
+
+from __future__ import annotations
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from tsrnn import DenseClassifier, DenseRegressor, RNNClassifier, RNNRegressor
+
+COMMON = dict(jit_compile=False, random_state=0)
+
+ESTIMATORS = [
+    RNNRegressor(units=8, epochs=25, learning_rate=0.05, **COMMON),
+    RNNClassifier(units=8, epochs=20, learning_rate=0.02, **COMMON),
+    DenseRegressor(units=(8,), epochs=20, learning_rate=0.02, **COMMON),
+    DenseClassifier(units=(8,), epochs=20, learning_rate=0.02, **COMMON),
+]
+
+# Reasons a reviewer can check; every other common check must pass.
+_SAMPLE_WEIGHT_REASON = (
+    "Mini-batch training is not equivalent under integer sample weights and "
+    "repeated rows: repeating rows changes the number of rows, hence the "
+    "batches, the number of gradient steps per epoch and the shuffling order."
+)
+
+
+def expected_failed_checks(estimator):
+    return {
+        "check_sample_weight_equivalence_on_dense_data": _SAMPLE_WEIGHT_REASON,
+    }
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
