@@ -29,7 +29,7 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff format --check .
 
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --durations=15
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m benchmarks
