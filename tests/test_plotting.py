@@ -73,6 +73,27 @@ def test_plot_backtest_draws_one_line_per_fold(airline, tmp_path):
     _render(fig, tmp_path / "backtest.png")
 
 
+def test_plot_backtest_reads_a_backtest_result(airline, tmp_path):
+    from sklearn.linear_model import Ridge
+
+    from tsrnn import Forecaster, backtest
+
+    result = backtest(
+        Forecaster(Ridge(), input_width=24, horizon=12, level=0.8),
+        airline,
+        n_folds=2,
+    )
+    fig = plot_backtest(airline, result)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["actual", "fold 0", "fold 1"]
+    first = result.forecasts[result.forecasts["fold"] == 0]
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), first["y_pred"])
+    assert len(ax.collections) == 2  # one interval band per fold
+    _render(fig, tmp_path / "backtest.png")
+    with pytest.raises(ValueError, match="`target` must be one of"):
+        plot_backtest(airline, result, target="nope")
+
+
 def test_plot_history_accepts_dicts_and_fitted_estimators(tmp_path):
     class Fitted:
         def __init__(self):

@@ -147,42 +147,93 @@ def plot_forecast(
 
 
 def plot_backtest(
-    history, forecasts, *, target=None, fold_col="fold", ax=None, title=None
+    history, result, *, target=None, series=None, fold_col="fold", ax=None, title=None
 ):
     """Plot the series and the forecasts of every backtest fold, one color per fold.
 
     Parameters
     ----------
     history : Series or DataFrame
-        The whole observed series.
-    forecasts : DataFrame
-        Backtest forecasts indexed by timestamp, with a ``fold_col`` column and the
-        point forecast in ``target`` (or the only other numeric column).
+        The whole observed series (one column per target).
+    result : BacktestResult or DataFrame
+        What :func:`tsrnn.backtest` returns, or its ``forecasts`` frame (long:
+        ``fold``, ``time``, ``target``, ``y_pred`` and, with intervals, ``lower``
+        and ``upper``; ``series`` for many series). A wide frame indexed by time
+        with a ``fold_col`` column and the point forecast in ``target`` works too.
+    target : str, optional
+        Target to draw when the backtest has several.
+    series : optional
+        Series id to draw when the backtest covers several series.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    series = _as_series("history", history, target)
+    forecasts = getattr(result, "forecasts", result)
+    if not isinstance(forecasts, pd.DataFrame):
+        raise TypeError(
+            "`result` must be a BacktestResult or its `forecasts` DataFrame. "
+            f"Got {type(result).__name__}."
+        )
     if fold_col not in forecasts.columns:
         raise ValueError(
-            f"`forecasts` must have a `{fold_col}` column naming each fold. "
+            f"`result` must have a `{fold_col}` column naming each fold. "
             f"Got columns {list(forecasts.columns)!r}. Pass `fold_col=`."
         )
-    name = target if target is not None else series.name
-    column = name if name in forecasts.columns else None
-    if column is None:
-        numeric = forecasts.drop(columns=[fold_col]).select_dtypes("number").columns
-        column = numeric[0]
+    if {"time", "y_pred"} <= set(forecasts.columns):
+        forecasts, target = _backtest_rows(forecasts, target, series)
+        points = forecasts.set_index("time")
+        column = "y_pred"
+    else:
+        points = forecasts
+        column = target if target in forecasts.columns else None
+        if column is None:
+            numeric = forecasts.drop(columns=[fold_col]).select_dtypes("number")
+            column = numeric.columns[0]
+    truth = _as_series("history", history, target)
     fig, ax = _axes(ax, (10, 4))
-    ax.plot(series.index, series.to_numpy(), color=_ACTUAL, label="actual", lw=1)
-    colors = _cycle(forecasts[fold_col].nunique())
-    folds = forecasts.groupby(fold_col, sort=True)
-    for color, (fold, part) in zip(colors, folds, strict=True):
+    ax.plot(truth.index, truth.to_numpy(), color=_ACTUAL, label="actual", lw=1)
+    folds = points.groupby(fold_col, sort=True)
+    for color, (fold, part) in zip(_cycle(folds.ngroups), folds, strict=True):
         ax.plot(part.index, part[column].to_numpy(), color=color, label=f"fold {fold}")
+        if {"lower", "upper"} <= set(part.columns):
+            ax.fill_between(
+                part.index,
+                part["lower"].to_numpy(dtype=float),
+                part["upper"].to_numpy(dtype=float),
+                color=color,
+                alpha=0.2,
+            )
     ax.set_title(title or "Backtest forecasts")
     ax.legend(loc="upper left", ncols=2, fontsize="small")
     return fig
+
+
+def _backtest_rows(forecasts: pd.DataFrame, target, series):
+    """Rows of one target (and one series) from a backtest's long forecasts."""
+    if "series" in forecasts.columns:
+        ids = forecasts["series"].unique()
+        if series is None and len(ids) > 1:
+            raise ValueError(
+                f"`series` must name one of the backtest's series {list(ids)!r} "
+                "when it covers several. Got series=None."
+            )
+        chosen = ids[0] if series is None else series
+        forecasts = forecasts[forecasts["series"] == chosen]
+    targets = forecasts["target"].unique()
+    if target is None:
+        if len(targets) > 1:
+            raise ValueError(
+                f"`target` must name one of {list(targets)!r} when the backtest "
+                "has several targets. Got target=None."
+            )
+        target = targets[0]
+    elif target not in targets:
+        raise ValueError(
+            f"`target` must be one of the backtest's targets {list(targets)!r}. "
+            f"Got target={target!r}."
+        )
+    return forecasts[forecasts["target"] == target], target
 
 
 def plot_history(history, *, metrics=None, ax=None, title=None, log=False):
