@@ -71,9 +71,18 @@ def infer_time_column(frame: pd.DataFrame, time_col: str | None = None) -> str:
     for column in named + others:
         if _parse_times(frame[column]) is not None:
             return column
+    reason = ""
+    if named:
+        try:
+            pd.to_datetime(frame[named[0]], format="mixed")
+        except (ValueError, TypeError, OverflowError) as error:
+            detail = str(error).rstrip(".")
+            reason = (
+                f" Column {named[0]!r} looks like one but does not parse: {detail}."
+            )
     raise CLIError(
-        "no time column found: no column parses as dates. Name it with --time-col; "
-        f"columns are {', '.join(map(str, frame.columns))}."
+        f"no time column found: no column parses as dates.{reason} Name it with "
+        f"--time-col; columns are {', '.join(map(str, frame.columns))}."
     )
 
 
@@ -96,6 +105,12 @@ def _parse_times(values: pd.Series):
 def load_series_frame(path, target, time_col=None) -> pd.DataFrame:
     """Read ``path`` into a frame indexed by time with ``target`` among its columns."""
     frame = read_table(path)
+    if frame.empty:
+        raise CLIError(
+            f"{Path(path).name} has no data rows (columns: "
+            f"{', '.join(map(str, frame.columns)) or 'none'}). Pass a file with one "
+            "row per time step."
+        )
     column = infer_time_column(frame, time_col)
     missing = [t for t in target if t not in frame.columns]
     if missing:
@@ -111,7 +126,36 @@ def load_series_frame(path, target, time_col=None) -> pd.DataFrame:
             f"--target {', '.join(non_numeric)} must hold numbers; "
             f"got values like {data[non_numeric[0]].head(3).tolist()!r}."
         )
-    return data.sort_index()
+    data = data.sort_index()
+    for name in target:
+        values = data[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise CLIError(
+                f"--target {name} must hold finite numbers; got {values[bad[0]]} at "
+                f"{data.index[bad[0]]} ({bad.size} such row(s)). Fill or drop those "
+                "rows first: the forecaster does not guess missing values."
+            )
+    return data
+
+
+def _irregular_reason(index: pd.DatetimeIndex) -> str:
+    """Where a time index stops being regular: a duplicate or an odd step."""
+    if len(index) < 3:
+        return f"only {len(index)} row(s), too few to tell a frequency"
+    duplicated = index.duplicated()
+    if duplicated.any():
+        return f"duplicate timestamp {index[duplicated][0]}"
+    steps = np.diff(index.as_unit("ns").asi8)
+    values, counts = np.unique(steps, return_counts=True)
+    usual = values[np.argmax(counts)]
+    odd = int(np.flatnonzero(steps != usual)[0]) if (steps != usual).any() else None
+    if odd is None:
+        return "irregular calendar steps"
+    return (
+        f"a step of {pd.Timedelta(int(steps[odd]), 'ns')} from {index[odd]} to "
+        f"{index[odd + 1]}, where most steps are {pd.Timedelta(int(usual), 'ns')}"
+    )
 
 
 # ------------------------------------------------------------------- classification
@@ -315,8 +359,9 @@ def run_forecast(args) -> int:
     freq = infer_freq(history.index)
     if freq is None:
         raise CLIError(
-            "the time column has no regular frequency (gaps, duplicates or "
-            "irregular steps); resample the file to a regular grid first."
+            "the time column has no regular frequency: "
+            f"{_irregular_reason(history.index)}. Resample the file to a regular "
+            "grid (and drop duplicate rows) first."
         )
     history = history.asfreq(freq)
     period = infer_period(history)

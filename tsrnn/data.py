@@ -182,7 +182,7 @@ def _plan_array(data, input_width, horizon, stride, gap, targets) -> _Plan:
     # it returns views, so nothing window-sized is allocated here.
     make_windows(array, input_width, horizon, stride=stride, gap=gap, targets=targets)
     return _Plan(
-        values=np.asarray(array, dtype=np.float32),
+        values=_as_float32(array),
         starts=None,
         stride=stride,
         count=n_windows(len(array), input_width, horizon, stride=stride, gap=gap),
@@ -193,6 +193,23 @@ def _plan_array(data, input_width, horizon, stride, gap, targets) -> _Plan:
         target_columns=_target_columns(targets, array.shape[1]),
         future_columns=None,
     )
+
+
+def _as_float32(array: np.ndarray) -> np.ndarray:
+    """``array`` as float32, refusing finite values that float32 turns into inf."""
+    if array.dtype == np.float32:
+        return array
+    limit = np.finfo(np.float32).max
+    too_large = np.abs(array) > limit
+    if too_large.any():
+        row, column = np.argwhere(too_large)[0]
+        raise ValueError(
+            f"`data` must fit in float32 (|value| <= {limit:.4g}), the dtype of the "
+            f"pipeline. Got data with value {float(array[row, column])!r} at row "
+            f"{row}, column {column}. Rescale the data first (e.g. divide by a "
+            "constant or use a StandardScaler)."
+        )
+    return np.asarray(array, dtype=np.float32)
 
 
 def _plan_window_set(

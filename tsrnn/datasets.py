@@ -284,7 +284,8 @@ def read_ts(path):
 
 
 def _ts_error(filename: str, lineno: int, reason: str) -> ValueError:
-    return ValueError(f"{filename} line {lineno}: {reason}")
+    where = f"{filename} line {lineno}" if lineno else filename
+    return ValueError(f"{where}: {reason}")
 
 
 def _parse_ts_header(filename: str, lines: list[str]):
@@ -335,6 +336,8 @@ def _parse_ts_header(filename: str, lines: list[str]):
                 )
             header["classlabel"] = tuple(values[1:]) if labelled else None
         # Other headers (@problemName, @targetLabel, ...) carry no reading rule.
+    if not any(line.strip() for line in lines):
+        raise _ts_error(filename, 0, "the file is empty; expected @headers and @data")
     raise _ts_error(filename, len(lines), "no @data line: the file has no data section")
 
 
@@ -431,6 +434,17 @@ def _parse_case(
                     lineno,
                     f"non-numeric value {token!r} in channel {channel} at step {step}",
                 ) from None
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:
+        position = int(infinite[0])
+        channel, step = divmod(position, length)
+        raise _ts_error(
+            filename,
+            lineno,
+            f"value {tokens[position].strip()!r} in channel {channel} at step "
+            f"{step} is infinite or too large for float64; values must be finite "
+            "numbers, or '?' for a missing value",
+        )
     return values.reshape(len(parts), length).T.copy()
 
 

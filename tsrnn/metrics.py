@@ -71,6 +71,46 @@ def _check_pair(names: tuple[str, ...], *data) -> list[np.ndarray]:
     return arrays
 
 
+def _errors(
+    y_true: np.ndarray, y_pred: np.ndarray, names=("y_true", "y_pred")
+) -> np.ndarray:
+    """``y_true - y_pred``, refusing a difference too large for float64."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        error = y_true - y_pred
+    overflow = ~np.isfinite(error)
+    if overflow.any():
+        position = tuple(int(i) for i in np.argwhere(overflow)[0])
+        first, second = names
+        a, b = float(y_true[position]), float(y_pred[position])
+        raise ValueError(
+            f"`{first} - {second}` must be finite in float64. Got {first}={a!r} "
+            f"and {second}={b!r} at position {position}, whose difference "
+            "overflows. Rescale the data (divide every argument by the same "
+            "constant) before scoring."
+        )
+    return error
+
+
+def _mean_abs(values: np.ndarray) -> float:
+    """``mean(|values|)``, scaled by the largest value when the sum overflows."""
+    with np.errstate(over="ignore"):
+        plain = float(np.mean(np.abs(values)))
+    if np.isfinite(plain):
+        return plain
+    largest = float(np.max(np.abs(values)))
+    return largest * float(np.mean(np.abs(values) / largest))
+
+
+def _root_mean_square(values: np.ndarray) -> float:
+    """``sqrt(mean(values ** 2))``, scaled by the largest value on overflow."""
+    with np.errstate(over="ignore"):
+        plain = float(np.sqrt(np.mean(values**2)))
+    if np.isfinite(plain):
+        return plain
+    largest = float(np.max(np.abs(values)))
+    return largest * float(np.sqrt(np.mean((values / largest) ** 2)))
+
+
 def mae(y_true, y_pred) -> float:
     """Mean absolute error.
 
@@ -80,7 +120,7 @@ def mae(y_true, y_pred) -> float:
     0.5
     """
     y_true, y_pred = _check_pair(("y_true", "y_pred"), y_true, y_pred)
-    return float(np.mean(np.abs(y_true - y_pred)))
+    return _mean_abs(_errors(y_true, y_pred))
 
 
 def rmse(y_true, y_pred) -> float:
@@ -92,7 +132,7 @@ def rmse(y_true, y_pred) -> float:
     3.5355339059327378
     """
     y_true, y_pred = _check_pair(("y_true", "y_pred"), y_true, y_pred)
-    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
+    return _root_mean_square(_errors(y_true, y_pred))
 
 
 def mape(y_true, y_pred) -> float:
@@ -117,7 +157,18 @@ def mape(y_true, y_pred) -> float:
             "`y_true` must be non-zero everywhere for MAPE (it divides by y_true). "
             f"Got y_true == 0 at position {position}. Use smape or mase instead."
         )
-    return float(np.mean(np.abs((y_true - y_pred) / y_true)))
+    with np.errstate(over="ignore"):
+        ratio = _errors(y_true, y_pred) / y_true
+    overflow = ~np.isfinite(ratio)
+    if overflow.any():
+        position = tuple(int(i) for i in np.argwhere(overflow)[0])
+        a, b = float(y_true[position]), float(y_pred[position])
+        raise ValueError(
+            "`(y_true - y_pred) / y_true` must be finite in float64 for MAPE. Got "
+            f"y_true={a!r} and y_pred={b!r} at position {position}. Use smape or "
+            "mase, which stay bounded."
+        )
+    return _mean_abs(ratio)
 
 
 def smape(y_true, y_pred) -> float:
@@ -133,8 +184,14 @@ def smape(y_true, y_pred) -> float:
     0.181818
     """
     y_true, y_pred = _check_pair(("y_true", "y_pred"), y_true, y_pred)
-    denominator = np.abs(y_true) + np.abs(y_pred)
-    error = 2.0 * np.abs(y_true - y_pred)
+    # Each term is scale-free: dividing y and y_hat by the larger of the two
+    # keeps |y - y_hat| and |y| + |y_hat| finite for any finite input.
+    scale = np.maximum(np.abs(y_true), np.abs(y_pred))
+    nonzero = scale != 0
+    a = np.divide(y_true, scale, out=np.zeros_like(y_true), where=nonzero)
+    b = np.divide(y_pred, scale, out=np.zeros_like(y_pred), where=nonzero)
+    denominator = np.abs(a) + np.abs(b)
+    error = 2.0 * np.abs(a - b)
     terms = np.divide(
         error, denominator, out=np.zeros_like(error), where=denominator != 0
     )
@@ -178,14 +235,16 @@ def mase(y_true, y_pred, *, y_train, period: int = 1) -> float:
             f"y_train with {train.shape[0]} rows. Pass a longer history or a "
             "smaller period."
         )
-    scale = float(np.mean(np.abs(train[period:] - train[:-period])))
+    scale = _mean_abs(
+        _errors(train[period:], train[:-period], ("y_train[t]", "y_train[t - period]"))
+    )
     if scale == 0:
         raise ValueError(
             f"`y_train` must vary at lag period={period} for MASE (its seasonal "
             "naive error is the denominator). Got a y_train whose seasonal naive "
             "error is 0. Use mae instead."
         )
-    return float(np.mean(np.abs(y_true - y_pred))) / scale
+    return _mean_abs(_errors(y_true, y_pred)) / scale
 
 
 def interval_coverage(y_true, lower, upper) -> float:

@@ -43,7 +43,9 @@ def pad_sequences(
     sequences : list of array-like
         Each item has shape ``(length_i, channels)`` or ``(length_i,)`` (one
         channel). Every item needs at least one step and the same number of
-        channels. The inputs are copied, never modified.
+        channels. The inputs are copied, never modified; values are kept as
+        they are (NaN included: a model's own input check rejects them), but a
+        finite value that ``dtype`` cannot hold raises instead of becoming inf.
     maxlen : int or None, default=None
         Length of the output. None uses the longest sequence.
     padding : {"post", "pre"}, default="post"
@@ -184,5 +186,16 @@ def _as_sequence_arrays(sequences, dtype: np.dtype) -> list[np.ndarray]:
                 f"{dtype} without losing the fractional part. Pass a floating "
                 "`dtype` such as 'float32'."
             )
+        if dtype.kind == "f" and array.dtype.kind == "f":
+            limit = np.finfo(dtype).max
+            overflow = (np.abs(array) > limit) & np.isfinite(array)
+            if overflow.any():
+                step, channel = (int(i) for i in np.argwhere(overflow)[0])
+                raise ValueError(
+                    f"`{name}` must fit in {dtype} (|value| <= {limit:.4g}). Got "
+                    f"{float(array[step, channel])!r} at step {step}, channel "
+                    f"{channel}. Rescale the sequences or pass a wider `dtype` "
+                    "such as 'float64'."
+                )
         arrays.append(array)
     return arrays
