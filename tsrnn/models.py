@@ -18,6 +18,7 @@ Output shapes, named after the problem they solve:
 from __future__ import annotations
 
 import numbers
+import weakref
 
 import keras
 import numpy as np
@@ -822,16 +823,40 @@ def recursive_predict(model, X, steps, *, target_index=None, future=None):
                 f"{future.shape}."
             )
     # Column permutation that puts [targets, others] back in input order.
-    order = np.argsort(np.array(targets + others))
-    window = tf.convert_to_tensor(X, dtype=model.inputs[0].dtype)
-    predictions = []
-    for step in range(steps):
-        y = tf.reshape(model(window, training=False), (-1, n_targets))
-        y = tf.cast(y, window.dtype)
-        predictions.append(y)
-        row = y
-        if others:
-            row = tf.concat([y, tf.cast(future[:, step], window.dtype)], axis=1)
-        row = tf.gather(row, order, axis=1)
-        window = tf.concat([window[:, 1:], row[:, None, :]], axis=1)
-    return tf.stack(predictions, axis=1).numpy()
+    order = tuple(int(i) for i in np.argsort(np.array(targets + others)))
+    dtype = model.inputs[0].dtype
+    window = tf.convert_to_tensor(X, dtype=dtype)
+    if others:
+        ahead = tf.convert_to_tensor(future, dtype=dtype)
+    else:
+        ahead = tf.zeros((X.shape[0], steps, 0), dtype=dtype)
+    roll = _rolling_function(model, n_targets, order)
+    return roll(window, ahead).numpy()
+
+
+# One compiled rolling loop per (model, target layout): eager Keras calls cost
+# tens of milliseconds per step, a traced loop a fraction of that.
+_ROLLS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _rolling_function(model, n_targets: int, order: tuple):
+    cache = _ROLLS.setdefault(model, {})
+    key = (n_targets, order)
+    if key not in cache:
+        permutation = tf.constant(order, dtype=tf.int32)
+
+        @tf.function(reduce_retracing=True)
+        def roll(window, ahead):
+            steps = tf.shape(ahead)[1]
+            predictions = tf.TensorArray(window.dtype, size=steps)
+            for step in tf.range(steps):
+                y = tf.reshape(model(window, training=False), (-1, n_targets))
+                y = tf.cast(y, window.dtype)
+                predictions = predictions.write(step, y)
+                row = tf.concat([y, ahead[:, step]], axis=1)
+                row = tf.gather(row, permutation, axis=1)
+                window = tf.concat([window[:, 1:], row[:, None, :]], axis=1)
+            return tf.transpose(predictions.stack(), (1, 0, 2))
+
+        cache[key] = roll
+    return cache[key]
