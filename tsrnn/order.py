@@ -25,6 +25,7 @@ import pandas as pd
 import tensorflow as tf
 from sklearn.base import clone
 
+from ._training import quiet_retracing
 from ._validation import as_float_array, check_int
 
 __all__ = ["order_sensitivity"]
@@ -258,9 +259,18 @@ def _fit(spec, X, y, seed: int, fit_kwargs: dict):
 
 
 def _predict(model, X):
-    if isinstance(model, keras.Model):
+    if not isinstance(model, keras.Model):
+        return model.predict(X)
+    built_for = model.inputs[0].shape[1]
+    if built_for is not None and built_for != X.shape[1]:
+        # Checked here rather than left to TensorFlow, which would log a C++
+        # "matrix size-incompatible" line to stderr before raising.
+        raise ValueError(
+            f"`X` must have {built_for} time steps for this model. Got {X.shape[1]}."
+        )
+    # Windows of several lengths each trace predict anew; that is expected here.
+    with quiet_retracing():
         return model.predict(X, verbose=0)
-    return model.predict(X)
 
 
 def _length_reason(model, X, error: Exception) -> str:
