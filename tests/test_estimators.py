@@ -474,3 +474,97 @@ def test_network_fitted_on_unequal_lengths_predicts_equal_lengths_too(windows):
     model = rnn_regressor(epochs=1).fit(sequences, y)
     same_length = [row[:8] for row in X[:4]]
     assert model.predict(same_length).shape == (4,)
+
+
+# ------------------------------------------------------------ encoder-decoder
+
+
+@pytest.fixture(scope="module")
+def horizon_windows():
+    """Windows of a noisy sine: X (45, 12, 1), next 4 values Y (45, 4, 1), and a
+    known-future input F (45, 4, 2) over those 4 steps."""
+    rng = np.random.default_rng(2)
+    series = np.sin(np.arange(60) / 4) + 0.05 * rng.standard_normal(60)
+    X, Y = make_windows(series, 12, 4)
+    F = np.stack([np.cos(np.arange(60) / 4), np.arange(60) / 60], axis=-1)
+    rows = np.arange(len(X))[:, None] + 12 + np.arange(4)
+    return X, Y, F[rows]
+
+
+@pytest.fixture(scope="module")
+def seq2seq_model(horizon_windows):
+    """An encoder-decoder fitted once with X_future (tests must not refit it)."""
+    X, Y, F = horizon_windows
+    return rnn_regressor(architecture="seq2seq", warm_start=True).fit(X, Y, X_future=F)
+
+
+def test_seq2seq_decoder_reads_x_future_over_the_horizon(
+    horizon_windows, seq2seq_model
+):
+    X, Y, F = horizon_windows
+    model = seq2seq_model
+    assert [tuple(t.shape) for t in model.model_.inputs] == [
+        (None, 12, 1),
+        (None, 4, 2),
+    ]
+    prediction = model.predict(X, X_future=F)
+    assert prediction.shape == (len(X), 4, 1)
+    moved = F.copy()
+    moved[:, 2:] += 1.0  # other known-future values from step 3 on
+    changed = model.predict(X, X_future=moved)
+    # The decoder is causal: steps before the change keep their forecast.
+    np.testing.assert_allclose(changed[:, :2], prediction[:, :2], rtol=1e-5)
+    assert not np.allclose(changed[:, 2:], prediction[:, 2:])
+    assert np.isfinite(model.score(X, Y, X_future=F))
+
+
+def test_seq2seq_without_x_future_repeats_the_context(horizon_windows):
+    X, Y, _ = horizon_windows
+    model = rnn_regressor(architecture="seq2seq", cell="gru").fit(X, Y[..., 0])
+    assert len(model.model_.inputs) == 1
+    # y of shape (n, 4) is one step of 4 targets: (n, horizon, k) is multi-step.
+    assert model.model_.output_shape == (None, 1, 4)
+    assert model.predict(X).shape == (len(X), 4)
+
+
+def test_seq2seq_x_future_errors_name_the_rule(horizon_windows, seq2seq_model):
+    X, Y, F = horizon_windows
+    with pytest.raises(ValueError, match="`X_future` must be given"):
+        seq2seq_model.predict(X)
+    with pytest.raises(ValueError, match=r"X_future has 1 features per step"):
+        seq2seq_model.predict(X, X_future=F[..., :1])
+    with pytest.raises(ValueError, match=r"of shape \(n, horizon, n_future_features"):
+        rnn_regressor(architecture="seq2seq").fit(X, Y, X_future=F[:, :3])
+    with pytest.raises(ValueError, match="`X_future` must be None unless"):
+        rnn_regressor().fit(X, Y, X_future=F)
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "match"),
+    [
+        (dict(architecture="transformer"), ValueError, "`architecture` must be one"),
+        (dict(bidirectional=True), ValueError, "`bidirectional` must be False"),
+        (dict(return_sequences=True), ValueError, "`return_sequences` must be"),
+        (dict(units=[4, 2]), TypeError, "`units` must be one int"),
+    ],
+)
+def test_seq2seq_rejects_settings_it_cannot_honour(
+    horizon_windows, settings, error, match
+):
+    X, Y, _ = horizon_windows
+    with pytest.raises(error, match=match):
+        rnn_regressor(**{"architecture": "seq2seq", **settings}).fit(X, Y)
+
+
+def test_seq2seq_save_load_and_warm_start(horizon_windows, seq2seq_model, tmp_path):
+    X, Y, F = horizon_windows
+    seq2seq_model.save(tmp_path)
+    loaded = RNNRegressor.load(tmp_path)
+    np.testing.assert_array_equal(
+        loaded.predict(X, X_future=F), seq2seq_model.predict(X, X_future=F)
+    )
+    model = pickle.loads(pickle.dumps(seq2seq_model))
+    model.fit(X, Y, X_future=F)
+    assert model.n_iter_ == 4 and len(model.history_["loss"]) == 4
+    with pytest.raises(ValueError, match="`X_future` must keep its width"):
+        model.fit(X, Y, X_future=F[..., :1])

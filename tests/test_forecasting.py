@@ -226,6 +226,8 @@ def test_log_transform_names_the_first_non_positive_value(daily):
 
 def test_bad_parameters_raise_clear_errors(daily):
     with pytest.raises(ValueError, match="`strategy` must be one of"):
+        Forecaster(Ridge(), strategy="mimo").fit(daily["load"])
+    with pytest.raises(TypeError, match=r"must be an encoder-decoder.*architecture="):
         Forecaster(Ridge(), strategy="seq2seq").fit(daily["load"])
     with pytest.raises(ValueError, match="`level` must be strictly between 0 and 1"):
         Forecaster(Ridge(), 14, level=90).fit(daily["load"])
@@ -269,3 +271,90 @@ def test_rnn_with_log_and_differencing_beats_seasonal_naive_on_airline(airline):
     )
     forecast = forecaster.fit(train).predict()
     assert mape(test, forecast["Passengers"]) < naive  # measured 0.054 vs 0.1319
+
+
+# ------------------------------------------- known-future inputs, seq2seq
+
+
+def tiny_seq2seq(**kw):
+    from tsrnn.estimators import RNNRegressor
+
+    settings = dict(units=4, epochs=1, jit_compile=False, random_state=0)
+    return RNNRegressor(architecture="seq2seq", **{**settings, **kw})
+
+
+def test_seq2seq_decoder_reads_future_covariates_and_calendar(daily):
+    y, covariates = daily[["load"]].iloc[:100], daily[["temp"]]
+    forecaster = Forecaster(
+        tiny_seq2seq(),
+        14,
+        5,
+        strategy="seq2seq",
+        future_covariates=["temp"],
+        calendar=["dayofweek"],
+    ).fit(y, covariates=covariates.iloc[:100])
+    model = forecaster.estimator_.model_
+    # Decoder input: temp and the dayofweek sin/cos pair at each of 5 steps.
+    assert [tuple(t.shape) for t in model.inputs] == [(None, 14, 4), (None, 5, 3)]
+    forecast = forecaster.predict(covariates=covariates)
+    assert forecast.index[0] == pd.Timestamp("2024-04-10") and len(forecast) == 5
+    shifted = pd.concat([covariates.iloc[:102], covariates.iloc[102:] + 3.0])
+    moved = forecaster.predict(covariates=shifted)
+    # Steps 1-2 see the same future temperatures; later ones do not.
+    np.testing.assert_allclose(moved["load"].iloc[:2], forecast["load"].iloc[:2])
+    assert not np.allclose(moved["load"].iloc[2:], forecast["load"].iloc[2:])
+    with pytest.raises(ValueError, match="must cover the 5 forecast steps"):
+        forecaster.predict(covariates=covariates.iloc[:103])
+    with pytest.raises(ValueError, match="at most 5, the horizon this seq2seq"):
+        forecaster.predict(horizon=6, covariates=covariates)
+
+
+def test_seq2seq_without_known_future_inputs_reads_the_repeated_context(daily):
+    forecaster = Forecaster(tiny_seq2seq(cell="gru"), 14, 3, strategy="seq2seq")
+    forecast = forecaster.fit(daily["load"]).predict(horizon=2)
+    assert len(forecaster.estimator_.model_.inputs) == 1
+    assert forecast.shape == (2, 1) and np.isfinite(forecast.to_numpy()).all()
+
+
+def test_direct_strategy_rejects_a_3d_estimator_with_known_future_inputs(daily):
+    forecaster = Forecaster(tiny_seq2seq(), 14, 3, calendar=["dayofweek"])
+    with pytest.raises(ValueError, match=r"must be 'seq2seq'.*dayofweek_sin"):
+        forecaster.fit(daily["load"])
+
+
+def test_calendar_features_reach_a_flat_model_over_window_and_horizon(daily):
+    y = daily["load"]
+    plain = Forecaster(Ridge(), 14, 3).fit(y)
+    with_calendar = Forecaster(Ridge(), 14, 3, calendar=["dayofweek"]).fit(y)
+    assert with_calendar.n_features_in_ == 3  # load + sin/cos
+    # 14 steps x 3 columns of window, then 3 steps x 2 calendar columns.
+    assert with_calendar.estimator_.n_features_in_ == 14 * 3 + 3 * 2
+    assert not np.allclose(plain.predict(), with_calendar.predict())
+
+
+def test_recursive_roll_reads_each_steps_future_covariate(daily):
+    y, covariates = daily[["load"]].iloc[:100], daily[["temp"]]
+    forecaster = Forecaster(
+        Ridge(), 14, strategy="recursive", future_covariates=["temp"]
+    ).fit(y, covariates=covariates)
+    base = forecaster.predict(horizon=4, covariates=covariates)
+    changed = covariates.copy()
+    changed.iloc[102] += 10.0  # the covariate of forecast step 3
+    moved = forecaster.predict(horizon=4, covariates=changed)
+    np.testing.assert_allclose(moved["load"].iloc[:2], base["load"].iloc[:2])
+    assert moved["load"].iloc[3] != pytest.approx(base["load"].iloc[3])
+
+
+def test_predict_takes_the_history_first_and_an_int_as_the_horizon(daily):
+    y = daily["load"]
+    forecaster = Forecaster(Ridge(), 14, 3).fit(y)
+    part = y.iloc[:80]
+    pd.testing.assert_frame_equal(
+        forecaster.predict(part), forecaster.predict(history=part)
+    )
+    assert forecaster.predict(part).index[0] == y.index[80]
+    pd.testing.assert_frame_equal(forecaster.predict(2), forecaster.predict(horizon=2))
+    with pytest.raises(TypeError, match="`horizon` must be given once"):
+        forecaster.predict(2, horizon=2)
+    with pytest.raises(ValueError, match="at least input_width = 14 rows"):
+        forecaster.predict(y.iloc[:10])

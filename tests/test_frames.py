@@ -490,3 +490,97 @@ def test_windows_match_their_source_slice_and_respect_boundaries(
             assert (ws.y[mine] >= 1000 * k + first).all()
             assert (ws.y[mine] < 1000 * k + end).all()
         assert len(ws) == count
+
+
+# ------------------------------------------------ known future over the horizon
+
+
+def plan_frame(long_frame):
+    """long_frame plus a planned column and its values for 4 days after each end."""
+    frame = long_frame.assign(plan=np.arange(len(long_frame), dtype=float))
+    ends = frame.groupby("id", sort=False)["time"].max()
+    future = pd.concat(
+        pd.DataFrame(
+            {
+                "id": sid,
+                "time": pd.date_range(end, periods=5, freq="D")[1:],
+                "plan": 1000.0 + 10 * k + np.arange(4),
+            }
+        )
+        for k, (sid, end) in enumerate(ends.items())
+    )
+    return frame, future
+
+
+def test_transform_last_only_fills_future_covariates_from_future(long_frame):
+    frame, future = plan_frame(long_frame)
+    windower = Windower(
+        5,
+        3,
+        gap=1,
+        target="value",
+        future_covariates=["plan"],
+        calendar=["day"],
+        id_col="id",
+        time_col="time",
+        scaler=StandardScaler(),
+    ).fit(frame)
+    before = future.copy()
+    ws = windower.transform(frame, last_only=True, future=future.sample(frac=1.0))
+    pd.testing.assert_frame_equal(future, before)
+    scaler = windower.scaler_
+    for k in range(3):
+        # The gap row is skipped: targets are days 2-4 after the end.
+        planned = 1000.0 + 10 * k + np.arange(1, 4)
+        scaled = (planned - scaler.mean_[1]) / scaler.scale_[1]
+        np.testing.assert_allclose(ws.X_future[k, :, 0], scaled, rtol=1e-5)
+        assert np.isnan(ws.y[k]).all()
+    assert not np.isnan(ws.X_future).any()
+
+
+def test_transform_last_only_horizon_covers_more_steps(long_frame):
+    frame, future = plan_frame(long_frame)
+    windower = Windower(
+        5, 1, future_covariates=["plan"], id_col="id", time_col="time"
+    ).fit(frame)
+    ws = windower.transform(frame, last_only=True, horizon=4, future=future)
+    assert ws.horizon == 4 and ws.X_future.shape == (3, 4, 1)
+    np.testing.assert_allclose(ws.X_future[1, :, 0], 1010.0 + np.arange(4))
+    last = frame.loc[frame["id"] == "b", "time"].max()
+    assert pd.Timestamp(ws.target_time[1, -1]) == last + pd.Timedelta(days=4)
+
+
+@pytest.mark.parametrize(
+    ("edit", "error", "match"),
+    [
+        (lambda f: f.iloc[1:], ValueError, r"must cover the 3 forecast steps of "),
+        (lambda f: f.drop(columns="plan"), ValueError, r"missing \['plan'\]"),
+        (
+            lambda f: f.assign(time=f["time"] + pd.Timedelta(hours=6)),
+            ValueError,
+            "off the grid",
+        ),
+        (lambda f: f.assign(id="z"), ValueError, "Got series 'z'"),
+        (lambda f: pd.concat([f, f.iloc[:1]]), ValueError, "more than once"),
+        (lambda f: f.assign(plan=np.nan), ValueError, "must be finite numbers"),
+        (lambda f: f["plan"], TypeError, "`future` must be a pandas DataFrame"),
+    ],
+    ids=["short", "column", "grid", "series", "duplicate", "nan", "type"],
+)
+def test_transform_future_errors_name_the_problem(long_frame, edit, error, match):
+    frame, future = plan_frame(long_frame)
+    windower = Windower(
+        5, 3, future_covariates=["plan"], id_col="id", time_col="time"
+    ).fit(frame)
+    with pytest.raises(error, match=match):
+        windower.transform(frame, last_only=True, future=edit(future))
+
+
+def test_transform_future_needs_last_only_and_future_covariates(long_frame):
+    frame, future = plan_frame(long_frame)
+    with_plan = Windower(5, 3, future_covariates=["plan"], id_col="id", time_col="time")
+    with pytest.raises(ValueError, match="`future` must be None unless last_only"):
+        with_plan.fit(frame).transform(frame, future=future)
+    without = Windower(5, 3, target="value", id_col="id", time_col="time").fit(frame)
+    with pytest.raises(ValueError, match="no future_covariates"):
+        without.transform(frame, last_only=True, future=future)

@@ -329,6 +329,13 @@ class KerasEstimator(BaseEstimator):
     def _validate_fit_input(self, X, y):
         """Return (values, mask or None, y) with ``n_features_in_`` set."""
         if is_ragged(X):
+            if self._decodes():
+                raise ValueError(
+                    "`X` must hold sequences of one length with "
+                    "architecture='seq2seq'. Got lengths from "
+                    f"{min(len(x) for x in X)} to {max(len(x) for x in X)}. Pad them "
+                    "with tsrnn.sequences.pad_sequences or use architecture='rnn'."
+                )
             values, mask = self._pad(X, reset=True)
             y = check_array(
                 y, ensure_2d=False, allow_nd=True, dtype=None, input_name="y"
@@ -437,8 +444,85 @@ class KerasEstimator(BaseEstimator):
             return [values, mask], len(values)
         return values, len(values)
 
-    def _forward(self, X) -> np.ndarray:
+    def _decodes(self) -> bool:
+        """True for an encoder-decoder (``architecture="seq2seq"``)."""
+        return getattr(self, "architecture", "rnn") == "seq2seq"
+
+    def _check_future(self, X_future, n: int, horizon: int, *, reset: bool):
+        """Validate the decoder inputs; None or float32 (n, horizon, F).
+
+        At fit (``reset``) the width ``F`` is learned (0 without ``X_future``);
+        at predict ``X_future`` must be given exactly when it was at fit, with
+        the same width.
+        """
+        name = type(self).__name__
+        if X_future is not None and not self._decodes():
+            raise ValueError(
+                _message(
+                    "X_future",
+                    "None unless architecture='seq2seq' (only a decoder reads "
+                    "known-future inputs)",
+                    "<array>",
+                    f"Use {name}(architecture='seq2seq'), or leave X_future out.",
+                )
+            )
+        if not self._decodes():
+            return None
+        expected = None if reset else self._fit_info["n_future"]
+        if X_future is None:
+            if expected:
+                raise ValueError(
+                    f"`X_future` must be given: this {name} was fitted with "
+                    f"{expected} known-future feature(s) per horizon step. Got "
+                    f"X_future=None. Pass X_future of shape (n, {horizon}, "
+                    f"{expected})."
+                )
+            if reset:
+                self._fit_info["n_future"] = 0
+            return None
+        if not reset and not expected:
+            raise ValueError(
+                f"`X_future` must be None: this {name} was fitted without "
+                f"known-future inputs. Got X_future of shape {np.shape(X_future)}. "
+                "Refit with X_future to use them."
+            )
+        future = check_array(
+            X_future,
+            allow_nd=True,
+            dtype=(np.float64, np.float32),
+            input_name="X_future",
+        )
+        width = future.shape[2] if future.ndim == 3 else None
+        if future.ndim != 3 or future.shape[:2] != (n, horizon) or width == 0:
+            raise ValueError(
+                _message(
+                    "X_future",
+                    f"of shape (n, horizon, n_future_features) = ({n}, {horizon}, "
+                    "F) with F >= 1, one row per window and one step per "
+                    "forecast step",
+                    f"<array of shape {future.shape}>",
+                    "The horizon comes from y: (n, horizon, k); y of shape (n,) "
+                    "or (n, k) is one step.",
+                )
+            )
+        if not reset and width != expected:
+            raise ValueError(
+                f"X_future has {width} features per step, but {name} is "
+                f"expecting {expected} features per step as decoder input."
+            )
+        if reset:
+            self._fit_info["n_future"] = width
+        return future.astype(np.float32, copy=False)
+
+    def _forward(self, X, X_future=None) -> np.ndarray:
         inputs, n = self._validate_predict_input(X)
+        if self._decodes():
+            horizon = self.model_.output_shape[1]
+            future = self._check_future(X_future, n, horizon, reset=False)
+            if future is not None:
+                inputs = [inputs, future]
+        else:
+            self._check_future(X_future, n, 0, reset=False)
         return predict_in_chunks(self.model_, inputs, n)
 
     # ------------------------------------------------------------------- fit
@@ -460,14 +544,27 @@ class KerasEstimator(BaseEstimator):
         -------
         self
         """
+        return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight=None, X_future=None):
         self._check_settings()
         values, mask, y = self._validate_fit_input(X, y)
         targets, output_shape = self._encode_targets(y)
+        if self._decodes() and targets.ndim == 2:
+            # The decoder always emits (n, horizon, k): y of shape (n, k) is
+            # one step of k targets.
+            targets, output_shape = targets[:, np.newaxis, :], (1, output_shape)
+        horizon = targets.shape[1] if targets.ndim == 3 else 1
+        future = self._check_future(X_future, len(values), horizon, reset=True)
         weights = _check_sample_weight(
             sample_weight, values, dtype=np.float64, ensure_non_negative=True
         )
         weights = self._adjust_weights(weights, y)
-        inputs = (values, mask) if mask is not None else values
+        inputs = values
+        if mask is not None:
+            inputs = (values, mask)
+        elif future is not None:
+            inputs = (values, future)
 
         n = len(values)
         n_val = math.ceil(self.validation_fraction * n) if self.early_stopping else 0
@@ -515,6 +612,16 @@ class KerasEstimator(BaseEstimator):
             (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
         )
         model_output = tuple(self.model_.output_shape[-len(expected) :])
+        if self._decodes():
+            inputs = self.model_.inputs
+            fitted_width = inputs[1].shape[-1] if len(inputs) == 2 else 0
+            if fitted_width != self._fit_info["n_future"]:
+                raise ValueError(
+                    "`X_future` must keep its width across fits with "
+                    f"warm_start=True. Got {self._fit_info['n_future']} features "
+                    f"per step; the network reads {fitted_width}. Set "
+                    "warm_start=False to train a new network."
+                )
         if model_output != expected:
             raise ValueError(
                 f"`y` must keep its shape across fits with warm_start=True. Got "

@@ -12,6 +12,10 @@ Input
     number of features per step for 3-D input. The recurrent estimators also
     take a list of sequences of unequal lengths (each (length_i,) or (length_i,
     n_features)): they are padded and masked, so padding never reaches the model.
+    ``RNNRegressor(architecture="seq2seq")`` (an encoder-decoder) also takes the
+    known-future inputs over the horizon as the keyword ``X_future`` of ``fit``,
+    ``predict`` and ``score``: ``X`` stays one array of windows, so pipelines,
+    cross-validation and grid search handle it as for any estimator.
 
 Training
     Adam with gradient clipping, mini-batches reshuffled every epoch by a
@@ -33,6 +37,8 @@ Persistence
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
@@ -42,9 +48,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ._training import KerasEstimator
-from .models import build_dense, build_rnn
+from ._validation import _message
+from .models import build_dense, build_rnn, build_seq2seq
 
 __all__ = ["DenseClassifier", "DenseRegressor", "RNNClassifier", "RNNRegressor"]
+
+ARCHITECTURES = ("rnn", "seq2seq")
 
 
 # ----------------------------------------------------------------- targets
@@ -101,7 +110,10 @@ class _RegressionTargets:
         -------
         ndarray of float64, shape (n, *y.shape[1:])
         """
-        output = self._forward(X).astype(np.float64)
+        return self._predict(X)
+
+    def _predict(self, X, X_future=None):
+        output = self._forward(X, X_future).astype(np.float64)
         return output.reshape((len(output), *self._fit_info["y_shape"]))
 
     def score(self, X, y, sample_weight=None):
@@ -117,7 +129,10 @@ class _RegressionTargets:
         -------
         float
         """
-        y_pred = self.predict(X)
+        return self._score(X, y, sample_weight)
+
+    def _score(self, X, y, sample_weight=None, X_future=None):
+        y_pred = self._predict(X, X_future)
         y = np.asarray(y, dtype=np.float64)
         if y.ndim > 2:
             y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)
@@ -206,6 +221,20 @@ class _RecurrentNetwork:
     _supports_masking = True
 
     def _build_network(self, values_shape, output_shape, *, masking, seed):
+        if self._decodes():
+            horizon, n_targets = output_shape
+            model = build_seq2seq(
+                values_shape[1:],
+                horizon,
+                n_targets,
+                n_future_features=self._fit_info["n_future"],
+                cell=self.cell,
+                units=self.units,
+                dropout=self.dropout,
+                output_activation=self._output_activation(),
+                seed=seed,
+            )
+            return self._compile(model, self._task())
         steps = None if masking else values_shape[1]
         model = build_rnn(
             (steps, values_shape[2]),
@@ -306,12 +335,32 @@ class RNNRegressor(
     timesteps) or (n, timesteps, k): one output per input step (many-to-many).
     ``predict`` returns the shape of the ``y`` given to ``fit``.
 
+    Encoder-decoder
+        ``architecture="seq2seq"`` builds :func:`tsrnn.build_seq2seq`: an
+        encoder reads the window ``X``, a decoder of the same cell runs over the
+        ``horizon`` steps of ``y`` (n, horizon, k) and reads, at each step, the
+        known-future inputs ``X_future`` of shape (n, horizon, F) (planned
+        values, calendar features). ``X_future`` is a keyword of ``fit``,
+        ``predict`` and ``score``, like ``sample_weight``: ``X`` stays the one
+        array of windows that scikit-learn splits, so pipelines and grid
+        search work unchanged, and ``fit`` passes of ``X_future`` are indexed
+        with the rows by cross-validation (``GridSearchCV(...).fit(X, y,
+        X_future=F)``; with metadata routing enabled, request it with
+        ``set_fit_request``/``set_predict_request``/``set_score_request``).
+        Without ``X_future`` the decoder reads the encoder's last output at
+        every step. ``cell``, ``units`` (one int), ``dropout`` and the training
+        settings apply; ``bidirectional``, ``recurrent_dropout``,
+        ``layer_norm``, ``return_sequences`` and ``instance_norm`` do not.
+
     Parameters
     ----------
+    architecture : {"rnn", "seq2seq"}, default="rnn"
+        ``"rnn"``: recurrent layers and a dense head over all outputs;
+        ``"seq2seq"``: the encoder-decoder above.
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         Recurrent cell.
     units : int or list of int, default=64
-        Units of the recurrent layer; a list stacks layers.
+        Units of the recurrent layer; a list stacks layers (``"rnn"`` only).
     bidirectional : bool, default=False
         Read every window in both directions.
     dropout, recurrent_dropout : float, default=0.0
@@ -334,11 +383,23 @@ class RNNRegressor(
     >>> model = RNNRegressor(units=4, epochs=2, jit_compile=False, random_state=0)
     >>> model.fit(X, y).predict(X[:3]).shape
     (3,)
+
+    An encoder-decoder forecasting 4 steps from the window and a known-future
+    input over those steps:
+
+    >>> Y = np.sin(np.arange(12, 56) / 3)[np.arange(40)[:, None] + np.arange(4)]
+    >>> F = np.cos(np.arange(12, 56) / 3)[np.arange(40)[:, None] + np.arange(4)]
+    >>> seq2seq = RNNRegressor(architecture="seq2seq", units=4, epochs=2,
+    ...                        jit_compile=False, random_state=0)
+    >>> _ = seq2seq.fit(X, Y[..., None], X_future=F[..., None])
+    >>> seq2seq.predict(X[:3], X_future=F[:3, :, None]).shape
+    (3, 4, 1)
     """
 
     def __init__(
         self,
         *,
+        architecture="rnn",
         cell="lstm",
         units=64,
         bidirectional=False,
@@ -359,6 +420,7 @@ class RNNRegressor(
         random_state=None,
         verbose=0,
     ):
+        self.architecture = architecture
         self.cell = cell
         self.units = units
         self.bidirectional = bidirectional
@@ -378,6 +440,103 @@ class RNNRegressor(
         self.jit_compile = jit_compile
         self.random_state = random_state
         self.verbose = verbose
+
+    def _check_settings(self):
+        super()._check_settings()
+        if self.architecture not in ARCHITECTURES:
+            raise ValueError(
+                _message(
+                    "architecture",
+                    f"one of {list(ARCHITECTURES)}",
+                    self.architecture,
+                    "",
+                )
+            )
+        if self.architecture != "seq2seq":
+            return
+        unused = {
+            "bidirectional": False,
+            "recurrent_dropout": 0.0,
+            "layer_norm": False,
+            "return_sequences": False,
+            "instance_norm": False,
+        }
+        for name, default in unused.items():
+            value = getattr(self, name)
+            if value != default:
+                raise ValueError(
+                    _message(
+                        name,
+                        f"{default} with architecture='seq2seq' (the "
+                        "encoder-decoder has no such option)",
+                        value,
+                        f"Leave {name} at {default}, or use architecture='rnn'.",
+                    )
+                )
+        if isinstance(self.units, bool) or not isinstance(self.units, numbers.Integral):
+            raise TypeError(
+                _message(
+                    "units",
+                    "one int with architecture='seq2seq' (encoder and decoder "
+                    "share it)",
+                    self.units,
+                    "Stacked layers need architecture='rnn'.",
+                )
+            )
+
+    def fit(self, X, y, sample_weight=None, *, X_future=None):
+        """Train the network on windows ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, timesteps) or (n, timesteps, n_features)
+            Windows; 2-D input is read as univariate sequences. Also a list of
+            sequences of unequal lengths (``architecture="rnn"``).
+        y : array-like
+            Targets; see the class docstring for the accepted shapes.
+        sample_weight : array-like of shape (n,), default=None
+            Per-window weights of the loss.
+        X_future : array-like of shape (n, horizon, n_future_features), default=None
+            Known-future inputs the decoder reads over the ``horizon`` steps of
+            ``y`` (``architecture="seq2seq"`` only).
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, X_future)
+
+    def predict(self, X, *, X_future=None):
+        """Predict targets of the shape of the ``y`` given to ``fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, timesteps) or (n, timesteps, n_features)
+        X_future : array-like of shape (n, horizon, n_future_features), default=None
+            Required exactly when ``fit`` was given ``X_future``.
+
+        Returns
+        -------
+        ndarray of float64, shape (n, *y.shape[1:])
+        """
+        return self._predict(X, X_future)
+
+    def score(self, X, y, sample_weight=None, *, X_future=None):
+        """R² of the predictions, averaged over every output (steps and targets).
+
+        Parameters
+        ----------
+        X : array-like
+        y : array-like of the shape of the fit targets
+        sample_weight : array-like of shape (n,), default=None
+        X_future : array-like, default=None
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        float
+        """
+        return self._score(X, y, sample_weight, X_future)
 
 
 @_fill_doc

@@ -16,20 +16,33 @@ Estimators
 
 Strategies
     ``"direct"``: one model forecasts all ``horizon`` steps at once (a longer
-    horizon needs a refit). ``"recursive"``: a one-step model is rolled forward,
-    feeding back its own forecasts, for any horizon (Keras estimators roll with
+    horizon needs a refit); an RNN's last state feeds a dense head over all
+    steps. ``"recursive"``: a one-step model is rolled forward, feeding back
+    its own forecasts, for any horizon (Keras estimators roll with
     :func:`tsrnn.recursive_predict`, others with the same loop in numpy).
-    ``tsrnn.estimators`` exposes no encoder-decoder option yet, so there is no
-    ``"seq2seq"`` strategy; an RNN with the direct strategy is the multi-output
-    model (its last state feeds a dense head over all steps).
+    ``"seq2seq"``: an encoder-decoder (``RNNRegressor(architecture="seq2seq")``)
+    whose encoder reads the window and whose decoder runs over the ``horizon``
+    steps, reading the known-future inputs of each step (future covariates and
+    calendar features) or, without any, the encoder's last output.
 
 Covariates
     ``fit(y, covariates=frame)`` joins ``frame`` to the history by timestamp (and
-    series). ``future_covariates`` name the columns known in advance: the model
-    sees them over the horizon too (as extra time steps, flagged by an indicator
-    column, for 3-D estimators; as extra features for flat ones), so
-    ``predict`` needs them over the horizon. Other columns are past covariates,
-    seen up to the forecast origin only.
+    series). ``future_covariates`` name the columns known in advance; with
+    ``calendar`` they are the *known-future* inputs, which the model reads over
+    the horizon too: flat regressors as extra features, the encoder-decoder in
+    its decoder, the recursive strategy in each new row. A 3-D estimator with
+    the direct strategy has no way to read them, so that combination raises.
+    ``predict`` needs the future covariates over the horizon (``covariates``
+    with rows after the history, passed to :meth:`tsrnn.Windower.transform` as
+    ``future``). Other columns are past covariates, seen up to the forecast
+    origin only.
+
+Pipelines
+    ``predict``'s first argument is the history to forecast from, so a
+    forecaster can end a scikit-learn ``Pipeline`` of row-wise preprocessing
+    steps that output pandas (``set_output(transform="pandas")``):
+    ``pipeline.fit(history)`` fits them and the forecaster on the transformed
+    history, ``pipeline.predict(history)`` forecasts the steps after it.
 
 Outputs
     ``predict`` returns one row per future timestamp. A single series is
@@ -40,6 +53,8 @@ Outputs
 
 from __future__ import annotations
 
+import inspect
+import numbers
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -56,7 +71,7 @@ from .transforms import TransformChain, check_transforms
 
 __all__ = ["Forecaster"]
 
-STRATEGIES = ("direct", "recursive")
+STRATEGIES = ("direct", "recursive", "seq2seq")
 WIDE = 0
 
 
@@ -85,8 +100,9 @@ class Forecaster(BaseEstimator):
     horizon : int, default=1
         Steps forecast by ``predict`` (and, for ``strategy="direct"``, the most
         it can forecast without a refit).
-    strategy : {"direct", "recursive"}, default="direct"
-        Multi-step strategy; see the module docstring.
+    strategy : {"direct", "recursive", "seq2seq"}, default="direct"
+        Multi-step strategy; see the module docstring. ``"seq2seq"`` needs an
+        encoder-decoder estimator: ``RNNRegressor(architecture="seq2seq")``.
     transforms : transform or list of transforms, default=None
         Target transforms from :mod:`tsrnn.transforms` (``Log``, ``Difference``,
         ``Scale``), fitted per series and applied in order; forecasts and
@@ -97,6 +113,10 @@ class Forecaster(BaseEstimator):
     future_covariates : list of str, default=None
         Columns of ``covariates`` known over the horizon. The other columns of
         ``covariates`` are past covariates.
+    calendar : list of str, default=None
+        Calendar features of the timestamps (``"hour"``, ``"dayofweek"``,
+        ``"month"``, ...; see :class:`tsrnn.Windower`), known-future by
+        nature: the model reads them over the window and the horizon.
     id_col : str, default=None
         Series id column of a long history; ``None`` reads one (wide) series.
     time_col : str, default=None
@@ -141,6 +161,19 @@ class Forecaster(BaseEstimator):
     >>> forecast = forecaster.predict()
     >>> forecast.index.strftime("%Y-%m-%d").tolist(), forecast.columns.tolist()
     (['2024-03-01', '2024-03-02', '2024-03-03'], ['load'])
+
+    Behind row-wise preprocessing in a scikit-learn pipeline (the forecast
+    starts after the history given to ``predict``):
+
+    >>> from sklearn.impute import SimpleImputer
+    >>> from sklearn.pipeline import Pipeline
+    >>> gappy = y.mask(y.index.day == 10).to_frame()  # NaN on the 10th
+    >>> pipeline = Pipeline([
+    ...     ("impute", SimpleImputer().set_output(transform="pandas")),
+    ...     ("forecast", Forecaster(Ridge(), input_width=12, horizon=3)),
+    ... ]).fit(gappy)
+    >>> pipeline.predict(gappy.iloc[:40]).index[0].strftime("%Y-%m-%d")
+    '2024-02-10'
     """
 
     def __init__(
@@ -153,6 +186,7 @@ class Forecaster(BaseEstimator):
         transforms=None,
         target=None,
         future_covariates=None,
+        calendar=None,
         id_col=None,
         time_col=None,
         freq=None,
@@ -167,6 +201,7 @@ class Forecaster(BaseEstimator):
         self.transforms = transforms
         self.target = target
         self.future_covariates = future_covariates
+        self.calendar = calendar
         self.id_col = id_col
         self.time_col = time_col
         self.freq = freq
@@ -203,20 +238,24 @@ class Forecaster(BaseEstimator):
         self.history_ = history
         return self
 
-    def predict(self, horizon=None, *, covariates=None, history=None):
+    def predict(self, history=None, *, horizon=None, covariates=None):
         """Forecast the ``horizon`` steps after the end of the history.
 
         Parameters
         ----------
+        history : Series, DataFrame or int, default=None
+            ``None``: forecast from the end of the history seen in ``fit``. A
+            Series or DataFrame (same layout and columns as in fit): forecast
+            from its end instead, without refitting; this is the argument a
+            scikit-learn ``Pipeline`` passes after its preprocessing steps.
+            An int is read as ``horizon`` (``predict(12)``). Not modified.
         horizon : int, default=None
-            Steps to forecast; ``None`` uses ``self.horizon``. The direct
-            strategy cannot forecast beyond the horizon it was fitted for.
+            Steps to forecast; ``None`` uses ``self.horizon``. The direct and
+            seq2seq strategies cannot forecast beyond the horizon they were
+            fitted for.
         covariates : DataFrame, default=None
             Future covariates over the forecast steps (and past covariates over
             the history, when ``history`` is given). Not modified.
-        history : Series or DataFrame, default=None
-            Forecast from the end of this history (same layout and columns as
-            in fit) instead of the fitted one, without refitting.
 
         Returns
         -------
@@ -226,13 +265,21 @@ class Forecaster(BaseEstimator):
             ``{target}_upper`` when ``level`` is set.
         """
         check_is_fitted(self, "estimator_")
+        if isinstance(history, numbers.Integral) and not isinstance(history, bool):
+            if horizon is not None:
+                raise TypeError(
+                    "`horizon` must be given once. Got predict("
+                    f"{history!r}, horizon={horizon!r}). Call predict(horizon=...)."
+                )
+            history, horizon = None, history
         steps = self.horizon if horizon is None else horizon
         steps = check_int("horizon", steps)
-        if self.strategy == "direct" and steps > self._horizon:
+        if self.strategy != "recursive" and steps > self._horizon:
             raise ValueError(
                 f"`horizon` must be at most {self._horizon}, the horizon this "
-                f"direct forecaster was fitted for. Got horizon={steps}. Refit with "
-                f"Forecaster(..., horizon={steps}) or use strategy='recursive'."
+                f"{self.strategy} forecaster was fitted for. Got horizon={steps}. "
+                f"Refit with Forecaster(..., horizon={steps}) or use "
+                "strategy='recursive'."
             )
         if history is None:
             base = self.history_
@@ -240,7 +287,15 @@ class Forecaster(BaseEstimator):
                 base = self._with_covariates(base, covariates, fitting=False)
         else:
             base = self._read(history, covariates, fitting=False)
-        origins = {sid: [len(_series_of(base, sid))] for sid in base.series}
+            need = self._width + self._n_lost
+            for sid, frame in base.series.items():
+                if len(frame) < need:
+                    raise ValueError(
+                        f"`history`{_label(sid, base)} must have at least "
+                        f"input_width{' + lags of Difference' if self._n_lost else ''}"
+                        f" = {need} rows to forecast from. Got {len(frame)} rows."
+                    )
+        origins = {sid: [len(frame)] for sid, frame in base.series.items()}
         paths = self._forecast(base, origins, steps)
         return self._to_frame(paths, base)
 
@@ -252,8 +307,7 @@ class Forecaster(BaseEstimator):
         if self.strategy not in STRATEGIES:
             raise ValueError(
                 f"`strategy` must be one of {list(STRATEGIES)}. Got "
-                f"strategy={self.strategy!r}. (No encoder-decoder strategy: the "
-                "tsrnn estimators have no seq2seq option yet.)"
+                f"strategy={self.strategy!r}."
             )
         self._transforms = check_transforms(self.transforms)
         self._level = check_level(self.level)
@@ -261,6 +315,12 @@ class Forecaster(BaseEstimator):
             raise TypeError(
                 "`estimator` must be a regressor with fit and predict. Got "
                 f"estimator={self.estimator!r}. Example: Forecaster(Ridge(), ...)."
+            )
+        if self.strategy == "seq2seq" and not _is_encoder_decoder(self.estimator):
+            raise TypeError(
+                "`estimator` must be an encoder-decoder (a fit taking X_future) "
+                f"with strategy='seq2seq'. Got estimator={self.estimator!r}. Use "
+                "RNNRegressor(architecture='seq2seq', ...), or another strategy."
             )
 
     @property
@@ -284,20 +344,6 @@ class Forecaster(BaseEstimator):
             self._chains[sid] = chain.fit(frame[list(history.targets)])
             lost = chain.n_lost_
         self._n_lost = lost
-        self.windower_ = Windower(
-            self._width,
-            self._train_horizon,
-            target=list(history.targets),
-            past_covariates=list(self._past(history)) or None,
-            future_covariates=list(self._future(history)) or None,
-            id_col=_ID if history.long else None,
-            time_col=None,
-            freq=self.freq,
-            scaler=self.scaler,
-        )
-        frame = self._windower_frame(self._transformed(history))
-        windows = self.windower_.fit(frame).transform(frame)
-        self.freq_ = self.windower_.freq_
         if self.strategy == "recursive" and self._past(history):
             raise ValueError(
                 "`covariates` must hold only future covariates with "
@@ -306,19 +352,51 @@ class Forecaster(BaseEstimator):
                 "them in future_covariates if they are known in advance, or use "
                 "strategy='direct'."
             )
+        # Always a long frame (one id per series, even for one series): forecasts
+        # from many origins then window the last rows of each origin as its own
+        # series in a single transform call.
+        self.windower_ = Windower(
+            self._width,
+            self._train_horizon,
+            target=list(history.targets),
+            past_covariates=list(self._past(history)) or None,
+            future_covariates=list(self._future(history)) or None,
+            calendar=self.calendar,
+            id_col=_ID,
+            time_col=None,
+            freq=self.freq,
+            scaler=self.scaler,
+        )
+        frame = pd.concat(
+            [body.assign(**{_ID: sid}) for sid, body in self._bodies(history).items()]
+        )
+        windows = self.windower_.fit(frame).transform(frame)
+        self.freq_ = self.windower_.freq_
         estimator = clone(self.estimator)
         self._three_d = _supports_3d(estimator)
-        features = self._features(windows, np.arange(len(windows)))
+        known = self.windower_.future_columns_
+        if self.strategy == "direct" and self._three_d and known:
+            raise ValueError(
+                "`strategy` must be 'seq2seq' (or 'recursive') for a 3-D estimator "
+                f"with known-future inputs {list(known)}: the direct strategy's "
+                "dense head cannot read them over the horizon. Got "
+                "strategy='direct'. Use Forecaster(RNNRegressor(architecture="
+                "'seq2seq'), strategy='seq2seq', ...), or a flat regressor."
+            )
         targets = windows.y.astype(np.float64)
-        if self._three_d:
-            estimator.fit(features, targets)
+        if self.strategy == "seq2seq":
+            estimator.fit(
+                windows.X.astype(np.float64), targets, X_future=_future_of(windows)
+            )
+        elif self._three_d:
+            estimator.fit(windows.X.astype(np.float64), targets)
         else:
             flat = targets.reshape(len(targets), -1)
             if flat.shape[1] == 1:
                 flat = flat[:, 0]
             elif not get_tags(estimator).target_tags.multi_output:
                 estimator = MultiOutputRegressor(estimator)
-            estimator.fit(features, flat)
+            estimator.fit(self._flat_features(windows), flat)
         self.estimator_ = estimator
         self.n_features_in_ = windows.X.shape[-1]
 
@@ -329,7 +407,7 @@ class Forecaster(BaseEstimator):
     def _future(self, history) -> tuple:
         return tuple(self.future_covariates or ())
 
-    def _transformed(self, history: _History) -> dict:
+    def _bodies(self, history: _History) -> dict:
         """Per series: transformed targets with the covariates of the same rows."""
         out = {}
         for sid, frame in history.series.items():
@@ -338,33 +416,13 @@ class Forecaster(BaseEstimator):
             out[sid] = pd.concat([targets, covariates], axis=1)
         return out
 
-    def _windower_frame(self, series: dict) -> pd.DataFrame:
-        if not self._long:
-            return series[WIDE]
-        parts = [frame.assign(**{_ID: sid}) for sid, frame in series.items()]
-        return pd.concat(parts)
-
-    def _features(self, windows, rows) -> np.ndarray:
-        X = windows.X[rows].astype(np.float64)
-        future = None
-        if self.strategy == "direct" and windows.X_future is not None:
-            future = windows.X_future[rows].astype(np.float64)
-        if self._three_d:
-            if future is None:
-                return X
-            # Known-future inputs as extra time steps after the window: the
-            # future columns hold their values, the others 0, and a last column
-            # flags the future steps.
-            n, steps = len(X), future.shape[1]
-            ahead = np.zeros((n, steps, X.shape[2]))
-            ahead[:, :, windows.future_index] = future
-            flag = np.concatenate(
-                [np.zeros((n, X.shape[1], 1)), np.ones((n, steps, 1))], axis=1
-            )
-            return np.concatenate([np.concatenate([X, ahead], axis=1), flag], axis=2)
+    def _flat_features(self, windows) -> np.ndarray:
+        """Flattened windows, then the known-future values of the horizon."""
+        X = windows.X.astype(np.float64)
         flat = X.reshape(len(X), -1)
-        if future is None:
+        if self.strategy != "direct" or windows.X_future is None:
             return flat
+        future = windows.X_future.astype(np.float64)
         return np.hstack([flat, future.reshape(len(future), -1)])
 
     # ----------------------------------------------------------- forecasting
@@ -375,51 +433,97 @@ class Forecaster(BaseEstimator):
         """Forecast ``steps`` from each origin (rows of the original history).
 
         ``origins`` maps a series id to row counts ``p``: forecast from the
-        history's first ``p`` rows. Returns a list of ``(sid, p, times, values)``
-        with values of shape (steps, n_targets) in the original scale.
+        history's first ``p`` rows. The last ``input_width`` transformed rows of
+        each origin become one series of a long frame, windowed in one
+        :meth:`Windower.transform` call with ``last_only=True`` and the future
+        covariates of the steps after the origin as ``future``. Returns a list
+        of ``(sid, p, frame)``, frames of ``steps`` rows in the original scale.
         """
-        extended = {}
-        for sid, frame in history.series.items():
-            extended[sid] = self._extend(history, sid, frame, steps, strict=strict)
-        windows = self.windower_.transform(self._windower_frame(extended))
-        first = {}
-        for i, sid in enumerate(windows.series_id.tolist()):
-            first.setdefault(sid, i)
-        rows, keys = [], []
+        width = self._width
+        # The model reads its whole horizon of known-future inputs even when
+        # fewer steps are asked; the recursive roll needs one per step.
+        ahead = steps if self.strategy == "recursive" else self._horizon
+        future_columns = list(self._future(history))
+        bodies = self._bodies(history)
+        keys, pieces, known = [], [], []
         for sid, counts in origins.items():
             for p in counts:
-                rows.append(first[sid] + p - self._n_lost - self._width)
+                code = len(keys)
                 keys.append((sid, p))
-        rows = np.asarray(rows, dtype=np.int64)
-        if self.strategy == "direct":
-            raw = self._predict_model(self._features(windows, rows))
-            raw = raw.reshape(len(rows), self._horizon, -1)[:, :steps]
+                end = p - self._n_lost
+                pieces.append(bodies[sid].iloc[end - width : end].assign(**{_ID: code}))
+                if future_columns:
+                    rows = self._future_rows(history, sid, p, ahead, steps, strict)
+                    known.append(rows.assign(**{_ID: code}))
+        windows = self.windower_.transform(
+            pd.concat(pieces),
+            last_only=True,
+            horizon=ahead,
+            future=pd.concat(known) if known else None,
+        )
+        if self.strategy == "recursive":
+            raw = self._roll(windows, steps)
         else:
-            raw = self._roll(windows, rows, steps)
-        ids = windows.series_id[rows]
-        scaled_back = windows.inverse_transform_y(raw, series_id=ids)
-        if scaled_back.ndim == 2:
-            scaled_back = scaled_back[..., None]
+            if self.strategy == "seq2seq":
+                raw = self.estimator_.predict(
+                    windows.X.astype(np.float64), X_future=_future_of(windows)
+                )
+            elif self._three_d:
+                raw = self.estimator_.predict(windows.X.astype(np.float64))
+            else:
+                raw = self.estimator_.predict(self._flat_features(windows))
+            raw = np.asarray(raw, dtype=np.float64)
+            raw = raw.reshape(len(keys), self._horizon, -1)[:, :steps]
+        values = windows.inverse_transform_y(raw)
+        if values.ndim == 2:
+            values = values[..., None]
         paths = []
-        freq = self.freq_
-        for (sid, p), values in zip(keys, scaled_back, strict=True):
-            past = history.series[sid].iloc[:p][list(self.target_columns_)]
-            times = pd.date_range(past.index[-1], periods=steps + 1, freq=freq)[1:]
-            frame = pd.DataFrame(
-                values, index=times, columns=list(self.target_columns_)
-            )
+        targets = list(self.target_columns_)
+        for (sid, p), block in zip(keys, values, strict=True):
+            past = history.series[sid].iloc[:p][targets]
+            times = pd.date_range(past.index[-1], periods=steps + 1, freq=self.freq_)
+            frame = pd.DataFrame(block, index=times[1:], columns=targets)
             paths.append((sid, p, self._chains[sid].inverse_forecast(frame, past)))
         return paths
 
-    def _predict_model(self, features) -> np.ndarray:
-        return np.asarray(self.estimator_.predict(features), dtype=np.float64)
+    def _future_rows(
+        self, history: _History, sid, p: int, ahead: int, steps: int, strict: bool
+    ) -> pd.DataFrame:
+        """Future covariates over the ``ahead`` steps after row ``p`` of ``sid``.
 
-    def _roll(self, windows, rows, steps) -> np.ndarray:
-        """Recursive forecasts (len(rows), steps, n_targets) in scaled units."""
-        width = self._width
+        Values come from the covariates given to fit or predict. The first
+        ``steps`` must be known when ``strict``; the others (and, for the
+        in-sample forecasts of calibration and backtests, steps after the end
+        of the covariates) repeat the last known value: they only feed model
+        inputs of steps that are not scored.
+        """
+        future = list(self._future(history))
+        frame = history.series[sid]
+        times = pd.date_range(frame.index[p - 1], periods=ahead + 1, freq=self.freq_)
+        times = times[1:]
+        known = history.future.get(sid) if history.future else None
+        values = (
+            pd.DataFrame(np.nan, index=times, columns=future)
+            if known is None
+            else known[future].reindex(times)
+        )
+        if strict:
+            needed = values.iloc[:steps]
+            if needed.isna().any().any():
+                where = needed.index[needed.isna().any(axis=1)][0]
+                raise ValueError(
+                    f"`covariates` must cover the {steps} forecast steps"
+                    f"{_label(sid, history)} for the future covariates {future}. "
+                    f"Got no value at {where}. Pass covariates up to "
+                    f"{times[steps - 1]} to predict."
+                )
+        last = frame[future].iloc[[p - 1]]
+        return pd.concat([last, values]).ffill().iloc[1:]
+
+    def _roll(self, windows, steps) -> np.ndarray:
+        """Recursive forecasts (n, steps, n_targets) in scaled units."""
         targets = windows.target_index
-        starts = windows.starts[rows]
-        ahead = windows.values[starts[:, None] + width + np.arange(steps)]
+        future = _future_of(windows)
         model = getattr(self.estimator_, "model_", None)
         if (
             self._three_d
@@ -428,65 +532,24 @@ class Forecaster(BaseEstimator):
         ):
             from .models import recursive_predict
 
-            others = np.setdiff1d(np.arange(windows.values.shape[1]), targets)
-            X = windows.X[rows]
             return recursive_predict(
-                model, X, steps, target_index=targets, future=ahead[:, :, others]
+                model, windows.X, steps, target_index=targets, future=future
             )
-        window = windows.X[rows].astype(np.float64)
-        out = np.empty((len(rows), steps, len(targets)))
+        window = windows.X.astype(np.float64)
+        out = np.empty((len(window), steps, len(targets)))
         for step in range(steps):
             features = window if self._three_d else window.reshape(len(window), -1)
-            pred = self._predict_model(features).reshape(len(rows), -1)
+            pred = np.asarray(self.estimator_.predict(features), dtype=np.float64)
+            pred = pred.reshape(len(window), -1)
             out[:, step] = pred
-            row = ahead[:, step].astype(np.float64)
+            # Recursive forecasters have no past covariates: a new row is the
+            # forecast targets plus the known-future columns of that step.
+            row = np.zeros((len(window), window.shape[2]))
             row[:, targets] = pred
+            if future is not None:
+                row[:, windows.future_index] = future[:, step]
             window = np.concatenate([window[:, 1:], row[:, None]], axis=1)
         return out
-
-    def _extend(
-        self, history: _History, sid, frame, steps: int, *, strict=True
-    ) -> pd.DataFrame:
-        """Transformed series plus ``steps`` rows after its end, for windowing.
-
-        The new rows carry the future covariates (which must be known there) and
-        placeholders (the last value) for targets and past covariates, which no
-        forecast reads.
-        """
-        targets = self._chains[sid].transform(frame[list(history.targets)])
-        body = pd.concat(
-            [targets, frame.loc[targets.index, list(history.covariates)]], axis=1
-        )
-        extra = max(steps, self._train_horizon)
-        times = pd.date_range(frame.index[-1], periods=extra + 1, freq=self.freq_)[1:]
-        tail = pd.DataFrame(
-            np.repeat(body.iloc[-1:].to_numpy(dtype=float), extra, axis=0),
-            index=times,
-            columns=body.columns,
-        )
-        future = list(self._future(history))
-        if future:
-            known = history.future.get(sid) if history.future else None
-            needed = times[:steps]
-            values = None if known is None else known.reindex(needed)[future]
-            if not strict:
-                # Calibration forecasts only score steps inside the history;
-                # the steps after it keep placeholders.
-                if values is not None:
-                    tail.loc[needed, future] = values.fillna(tail.loc[needed, future])
-                return pd.concat([body, tail])
-            if values is None or values.isna().any().any():
-                missing = (
-                    needed if values is None else needed[values.isna().any(axis=1)]
-                )
-                raise ValueError(
-                    f"`covariates` must cover the {steps} forecast steps"
-                    f"{_label(sid, history)} for the future covariates {future}. "
-                    f"Got no value at {missing[0]}. Pass covariates up to "
-                    f"{needed[-1]} to predict."
-                )
-            tail.loc[needed, future] = values.to_numpy(dtype=float)
-        return pd.concat([body, tail])
 
     # --------------------------------------------------------------- intervals
 
@@ -755,8 +818,18 @@ class Forecaster(BaseEstimator):
 _ID = "__series__"
 
 
-def _series_of(history: _History, sid) -> pd.DataFrame:
-    return history.series[sid]
+def _future_of(windows):
+    """Known-future inputs over the horizon as float64, or None."""
+    future = windows.X_future
+    return None if future is None else future.astype(np.float64)
+
+
+def _is_encoder_decoder(estimator) -> bool:
+    try:
+        takes_future = "X_future" in inspect.signature(estimator.fit).parameters
+    except (TypeError, ValueError):
+        return False
+    return takes_future and getattr(estimator, "architecture", "seq2seq") == "seq2seq"
 
 
 def _label(sid, history: _History) -> str:

@@ -39,6 +39,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from . import _frame_checks as checks
+from ._validation import check_int
 from .exceptions import DataWarning
 from .windows import window_starts
 
@@ -464,7 +465,7 @@ class Windower(BaseEstimator):
         """``fit(frame).split(frame)``."""
         return self.fit(frame).split(frame)
 
-    def transform(self, frame, *, last_only=False) -> WindowSet:
+    def transform(self, frame, *, last_only=False, horizon=None, future=None):
         """All windows of ``frame`` (no split), scaled with the fitted scaler.
 
         Parameters
@@ -476,16 +477,73 @@ class Windower(BaseEstimator):
             ``input_width`` rows, for forecasting from the end: its targets
             are the ``gap + horizon`` steps after the data, ``target_time``
             holds their timestamps, calendar features are computed for them,
-            and their target and covariate values are NaN (unknown).
+            and their target and past-covariate values are NaN (unknown).
+        horizon : int, default=None
+            With ``last_only``: steps after the end to cover (``None``: the
+            fitted horizon). A one-step model rolled forward over more steps
+            needs the known-future columns of all of them.
+        future : DataFrame, default=None
+            With ``last_only``: the future covariates over the forecast steps,
+            in the layout of ``frame`` (``id_col``, ``time_col`` or a
+            DatetimeIndex). Every series needs a row at each of the ``horizon``
+            target timestamps (on the fitted frequency); rows up to the end of
+            ``frame`` and after the last step are ignored, so the whole
+            covariate table may be passed. Scaled like the fitted columns and
+            returned in ``X_future``. ``None`` leaves them NaN. Not modified.
+
+        Returns
+        -------
+        WindowSet
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> index = pd.date_range("2024-01-01", periods=10, freq="D")
+        >>> frame = pd.DataFrame({"y": np.arange(10.0), "plan": np.ones(10)}, index)
+        >>> windower = Windower(4, 2, future_covariates=["plan"]).fit(frame)
+        >>> plan = pd.DataFrame(
+        ...     {"plan": [5.0, 6.0]}, pd.date_range("2024-01-11", periods=2))
+        >>> ws = windower.transform(frame, last_only=True, future=plan)
+        >>> ws.X[0, :, 0].tolist(), ws.X_future[0, :, 0].tolist()
+        ([6.0, 7.0, 8.0, 9.0], [5.0, 6.0])
         """
         panel = self._read(frame)
         spec = self._spec
         n = np.diff(panel.bounds)
         if not last_only:
+            for name, value in (("horizon", horizon), ("future", future)):
+                if value is not None:
+                    raise ValueError(
+                        checks.message(
+                            name,
+                            "None unless last_only=True (it describes the steps "
+                            "after the end of frame)",
+                            value if name == "horizon" else "<DataFrame>",
+                            "Pass last_only=True to forecast from the end.",
+                        )
+                    )
             _check_lengths(n, spec.span, panel, "", spec)
             return self._windows(panel, 0 * n, n, "transformed")
+        steps = spec.horizon if horizon is None else check_int("horizon", horizon)
         _check_lengths(n, spec.input_width, panel, "", spec)
-        return self._windows(panel, n - spec.input_width, n, "last", extend=True)
+        known = None
+        if future is not None:
+            grid = {
+                sid: _after(
+                    panel, panel.times[panel.bounds[k + 1] - 1], spec.gap + steps
+                )
+                for k, sid in enumerate(panel.ids)
+            }
+            known = checks.read_future(future, spec, panel, grid, spec.gap)
+        return self._windows(
+            panel,
+            n - spec.input_width,
+            n,
+            "last",
+            extend=True,
+            horizon=steps,
+            known=known,
+        )
 
     # ---------------------------------------------------------------- internal
 
@@ -495,12 +553,22 @@ class Windower(BaseEstimator):
             frame, self._spec, columns=self._data_columns, freq=self.freq_, tz=self.tz_
         )
 
-    def _windows(self, panel, lo, hi, name, *, extend=False) -> WindowSet:
-        """WindowSet over rows [lo[k], hi[k]) of each series k (relative rows)."""
+    def _windows(
+        self, panel, lo, hi, name, *, extend=False, horizon=None, known=None
+    ) -> WindowSet:
+        """WindowSet over rows [lo[k], hi[k]) of each series k (relative rows).
+
+        With ``extend``, ``gap + horizon`` rows follow each series' last row:
+        NaN, except the future covariates of ``known`` (``sid -> values`` over
+        the ``horizon`` target rows).
+        """
         spec = self._spec
+        horizon = spec.horizon if horizon is None else horizon
         blocks, times, ids, starts, target_time = [], [], [], [], []
         offset = 0
-        extra = spec.gap + spec.horizon if extend else 0
+        extra = spec.gap + horizon if extend else 0
+        n_future = len(spec.future)
+        n_data = len(self._data_columns)
         for k, sid in enumerate(panel.ids):
             first = int(panel.bounds[k])
             rows = slice(first + int(lo[k]), first + int(hi[k]))
@@ -511,20 +579,23 @@ class Windower(BaseEstimator):
             stamps = panel.times[rows]
             if extend:
                 stamps = np.concatenate([stamps, _after(panel, stamps[-1], extra)])
-                data = np.vstack([data, np.full((extra, data.shape[1]), np.nan)])
+                tail = np.full((extra, data.shape[1]), np.nan)
+                if known is not None:
+                    tail[spec.gap :, n_data - n_future :] = known[sid]
+                data = np.vstack([data, tail])
                 starts_k = np.zeros(1, dtype=np.int64)
             else:
                 starts_k = window_starts(
                     length,
                     spec.input_width,
-                    spec.horizon,
+                    horizon,
                     stride=spec.stride,
                     gap=spec.gap,
                 )
             blocks.append(self._scale(data, sid))
             times.append(stamps)
             first_target = starts_k[:, None] + spec.input_width + spec.gap
-            target_time.append(stamps[first_target + np.arange(spec.horizon)])
+            target_time.append(stamps[first_target + np.arange(horizon)])
             starts.append(starts_k + offset)
             ids.append(np.repeat(panel.ids[k : k + 1], len(starts_k)))
             offset += len(data)
@@ -559,14 +630,12 @@ class Windower(BaseEstimator):
                 )
                 starts, series_id = starts[keep], series_id[keep]
                 target_time = target_time[keep]
-        n_data = len(self._data_columns)
         n_cal = len(self.calendar_columns_)
-        n_future = len(spec.future)
         return WindowSet(
             values=values,
             starts=starts.astype(np.int64),
             input_width=spec.input_width,
-            horizon=spec.horizon,
+            horizon=horizon,
             gap=spec.gap,
             input_index=np.arange(n_data + n_cal),
             target_index=np.arange(self._n_targets),
