@@ -43,6 +43,8 @@ from tsrnn import (
     RNNClassifier,
     RNNRegressor,
     Windower,
+    build_dense,
+    compile_model,
     make_dataset,
     make_windows,
     metrics,
@@ -117,6 +119,24 @@ def mixed_tz_long() -> pd.DataFrame:
     aware = out["time"].dt.tz_localize("UTC").astype(object)
     out["time"] = [aware[i] if i < 15 else t for i, t in enumerate(out["time"])]
     return out
+
+
+def mixed_tz_index(series: pd.Series, first_aware: int) -> pd.Series:
+    """``series`` on an object index: tz-aware (UTC) stamps, then naive ones."""
+    aware = series.index[:first_aware].tz_localize("UTC")
+    stamps = [*aware, *series.index[first_aware:]]
+    return series.set_axis(pd.Index(stamps, dtype=object))
+
+
+def long_history(ids) -> pd.DataFrame:
+    """Two daily series in long format, ids from ``ids``, NaN in the second."""
+    parts = []
+    for k, sid in enumerate(ids):
+        part = daily().reset_index().assign(id=sid)
+        if k == 1:
+            part.loc[20, "load"] = np.nan
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
 
 
 def frequency_change() -> pd.DataFrame:
@@ -275,6 +295,25 @@ def scaled_forecast_equals_unscaled(result, history):
     np.testing.assert_allclose(
         result.to_numpy() / 1e30, small.predict().to_numpy(), rtol=1e-4
     )
+
+
+def level_shift_carries_to_the_forecast(result, X, Y):
+    model = result
+    prediction = model.predict(X)
+    assert np.isfinite(prediction).all()
+    np.testing.assert_allclose(model.predict(X + 1e4) - prediction, 1e4, rtol=1e-5)
+
+
+def keras_trains_without_a_warning(result, data):
+    # filterwarnings=error: Keras' shuffle warning would have failed the call.
+    assert len(result.history["loss"]) == 1
+    assert np.isfinite(result.history["loss"][0])
+
+
+def fit_keras_on_dataset(data):
+    dataset = make_dataset(data, 4, shuffle=True, seed=0, batch_size=8)
+    model = compile_model(build_dense((4, 1), 1, units=(), seed=0), jit_compile=False)
+    return model.fit(dataset, epochs=1, shuffle=False, verbose=0)
 
 
 def equals(expected):
@@ -451,6 +490,12 @@ ROWS = [
         r"must fit in float32.*1e\+39 at row 10",
     ),
     Row(
+        "make_dataset-shuffled-trains-keras-without-warning",
+        lambda t: (np.sin(np.arange(40.0) / 3),),
+        fit_keras_on_dataset,
+        check=keras_trains_without_a_warning,
+    ),
+    Row(
         "make_dataset-huge-1e30",
         lambda t: (HUGE,),
         lambda d: make_dataset(d, 3),
@@ -511,7 +556,32 @@ ROWS = [
         lambda t: (mixed_tz_long(),),
         lambda f: Windower(3, 2, time_col="time").fit_split(f),
         ValueError,
-        r"column 'time' must hold timestamps, all tz-aware or all tz-naive",
+        r"column 'time' must hold timestamps, all tz-aware or all tz-naive: they "
+        r"cannot mix\. Got tz-aware 2024-01-01 00:00:00\+00:00 at row 0 and naive "
+        r"2024-01-01 15:00:00 at row 15\..*tz_localize.*tz_convert",
+    ),
+    Row(
+        "Windower-tz-mixed-object-index",
+        lambda t: (mixed_tz_index(frame()["a"], 3).to_frame(),),
+        lambda f: Windower(3, 2).fit_split(f),
+        ValueError,
+        r"index of `frame` must hold timestamps.*cannot mix\. Got tz-aware "
+        r"2024-01-01 00:00:00\+00:00 at row 0 and naive 2024-01-01 03:00:00 at row 3",
+    ),
+    Row(
+        "Windower-beyond-float32-1e300",
+        lambda t: (frame() * 1e300,),
+        lambda f: Windower(3, 2).fit_split(f),
+        ValueError,
+        r"Values must fit in float32 \(\|x\| <= 3\.4e\+38\).*Got value 1e\+300 in "
+        r"column 'b' at 2024-01-01 00:00:00\. Rescale.*scaler=StandardScaler",
+    ),
+    Row(
+        "Windower-long-nan-names-plain-int-id",
+        lambda t: (long_history(np.array([7, 3])),),
+        lambda f: Windower(3, 2, id_col="id", time_col="day").fit_split(f),
+        ValueError,
+        r"Got NaN in column 'load' of series 3 at 2024-01-21 00:00:00\. Pass",
     ),
     Row(
         "Windower-tz-aware-fit-naive-transform",
@@ -648,8 +718,56 @@ ROWS = [
             ),
         ),
         lambda y: Forecaster(Ridge(), input_width=5).fit(y),
-        TypeError,
-        r"`y` must have a DatetimeIndex",
+        ValueError,
+        r"index of `y` must hold timestamps, all tz-aware or all tz-naive: they "
+        r"cannot mix\. Got tz-aware 2024-01-01 00:00:00\+00:00 at row 0 and naive "
+        r"2024-01-31 00:00:00 at row 30\..*tz_localize.*tz_convert",
+    ),
+    Row(
+        "Forecaster-duplicate-timestamp",
+        lambda t: (daily().set_axis(daily().index[[0, *range(59)]]),),
+        lambda y: Forecaster(Ridge(), input_width=5, horizon=2).fit(y),
+        ValueError,
+        r"^Timestamps must be unique\. Got duplicate timestamp 2024-01-01 00:00:00\. "
+        r"Aggregate or drop duplicates first",
+    ),
+    Row(
+        "Forecaster-long-duplicate-timestamp-names-the-series",
+        lambda t: (
+            long_history(["a", "b"])
+            .fillna(1.0)
+            .pipe(lambda f: pd.concat([f, f.iloc[[70]]], ignore_index=True)),
+        ),
+        lambda y: Forecaster(Ridge(), input_width=5, id_col="id", time_col="day").fit(
+            y
+        ),
+        ValueError,
+        r"^Timestamps of series 'b' must be unique\. Got duplicate timestamp "
+        r"2024-01-11 00:00:00",
+    ),
+    Row(
+        "Forecaster-beyond-float32-1e300",
+        lambda t: (daily(scale=1e300),),
+        lambda y: Forecaster(Ridge(), input_width=5, horizon=2).fit(y),
+        ValueError,
+        r"must fit in float32 \(\|x\| <= 3\.4e\+38\).*Got value [0-9.e+]+ in "
+        r"column 'load' at 2024-01-01 00:00:00\. Rescale",
+    ),
+    Row(
+        "Forecaster-nan-names-no-internal-series-id",
+        lambda t: (daily().where(daily().index != "2024-01-11"),),
+        lambda y: Forecaster(Ridge(), input_width=5, horizon=2).fit(y),
+        ValueError,
+        r"Got NaN in column 'load' at 2024-01-11 00:00:00\. Pass",
+    ),
+    Row(
+        "Forecaster-long-nan-names-plain-string-id",
+        lambda t: (long_history(np.array(["a", "b"], dtype=object)),),
+        lambda y: Forecaster(Ridge(), input_width=5, id_col="id", time_col="day").fit(
+            y
+        ),
+        ValueError,
+        r"Got NaN in column 'load' of series 'b' at 2024-01-21 00:00:00\. Pass",
     ),
     Row(
         "Forecaster-unsorted",
@@ -1113,7 +1231,20 @@ for _name in ESTIMATORS:
                 lambda t: (windows_xy()[0][:1], np.array(["up"])),
                 lambda X, y, n=_name: new(n).fit(X, y),
                 ValueError,
-                r"`y` must hold at least 2 classes\. Got 1 class: .*'up'",
+                r"`y` must hold at least 2 classes\. Got 1 class: 'up'\. ",
+            )
+        )
+        ROWS.append(
+            Row(
+                f"{_name}-fit-missing-label",
+                lambda t: (
+                    windows_xy()[0],
+                    np.where(np.arange(20) == 3, None, labels(windows_xy()[1])),
+                ),
+                lambda X, y, n=_name: new(n).fit(X, y),
+                ValueError,
+                r"`y` must not hold missing labels\. Got None at position 3 \(1 "
+                r"missing in all\)\. Drop those rows",
             )
         )
     else:
@@ -1149,6 +1280,14 @@ ROWS += [
         lambda t: (named(windows_xy()[0]),),
         lambda X: fitted("RNNClassifier").predict_proba(X),
         check=proba_has_one_column_per_fitted_class,
+    ),
+    Row(
+        "RNNRegressor-seq2seq-instance-norm-far-level",
+        lambda t: make_windows(np.sin(np.arange(40.0) / 3) + 1e4, 8, 3),
+        lambda X, Y: new(
+            "RNNRegressor", architecture="seq2seq", instance_norm=True
+        ).fit(X, Y),
+        check=level_shift_carries_to_the_forecast,
     ),
     Row(
         "RNNRegressor-huge-1e30-inputs",

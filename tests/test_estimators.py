@@ -568,3 +568,22 @@ def test_seq2seq_save_load_and_warm_start(horizon_windows, seq2seq_model, tmp_pa
     assert model.n_iter_ == 4 and len(model.history_["loss"]) == 4
     with pytest.raises(ValueError, match="`X_future` must keep its width"):
         model.fit(X, Y, X_future=F[..., :1])
+
+
+def test_seq2seq_instance_norm_forecasts_move_with_the_level_and_survive_save(
+    horizon_windows, tmp_path
+):
+    X, Y, F = horizon_windows
+    model = rnn_regressor(architecture="seq2seq", instance_norm=True)
+    model.fit(X, Y, X_future=F)
+    assert "add_level" in [layer.name for layer in model.model_.layers]
+    prediction = model.predict(X, X_future=F)
+    # Learned as the change from the last value: a level shift of the inputs
+    # moves every step of the forecast by the same amount.
+    np.testing.assert_allclose(
+        model.predict(X + 50.0, X_future=F) - prediction, 50.0, atol=1e-3
+    )
+    model.save(tmp_path)
+    loaded = RNNRegressor.load(tmp_path)
+    assert loaded.get_params()["instance_norm"] is True
+    np.testing.assert_array_equal(loaded.predict(X, X_future=F), prediction)

@@ -240,6 +240,37 @@ def test_instance_norm_in_aligned_mode_keeps_outputs_causal():
     np.testing.assert_allclose(y2[:, :5], y[:, :5], atol=1e-6)
 
 
+def test_seq2seq_instance_norm_shifts_every_decoder_step_with_the_target_level():
+    # Targets in column 1 (target_index); the decoder reads known-future inputs,
+    # which instance_norm leaves alone.
+    model = build_seq2seq(
+        (8, 2),
+        3,
+        1,
+        n_future_features=2,
+        units=4,
+        instance_norm=True,
+        target_index=1,
+        seed=0,
+    )
+    x, future = _windows(2, 8, 2), _windows(2, 3, 2, seed=1)
+    shifted = x.copy()
+    shifted[..., 1] += 100.0
+    y, y2 = _out(model, [x, future]), _out(model, [shifted, future])
+    np.testing.assert_allclose(y2 - y, 100.0, atol=1e-3)
+    # Without instance_norm the same shift does not carry over.
+    plain = build_seq2seq((8, 2), 3, 1, n_future_features=2, units=4, seed=0)
+    moved = _out(plain, [shifted, future]) - _out(plain, [x, future])
+    assert not np.allclose(moved, 100.0, atol=1.0)
+
+
+def test_seq2seq_instance_norm_rejects_a_classification_head_and_bad_targets():
+    with pytest.raises(ValueError, match="`output_activation` must be None"):
+        build_seq2seq((8, 1), 3, 2, instance_norm=True, output_activation="softmax")
+    with pytest.raises(ValueError, match="`target_index` must be 1 distinct"):
+        build_seq2seq((8, 2), 3, 1, instance_norm=True, target_index=[5])
+
+
 def test_instance_norm_raises_with_a_classification_head():
     with pytest.raises(
         ValueError, match="`output_activation` must be None or 'linear'"
@@ -443,6 +474,12 @@ SAVE_CASES = {
         [_random(2, 6, 2), _random(2, 3, 2, seed=1)],
     ),
     "seq2seq": (lambda: build_seq2seq((6, 2), 3, 2, units=4), _random(2, 6, 2)),
+    "seq2seq_instance_norm": (
+        lambda: build_seq2seq(
+            (6, 2), 3, 1, n_future_features=1, units=4, instance_norm=True
+        ),
+        [_random(2, 6, 2), _random(2, 3, 1, seed=1)],
+    ),
     "segrnn": (
         lambda: build_segrnn(12, 5, 2, segment_length=4, units=6, dropout=0.1),
         _random(2, 12, 2),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from ._validation import check_int, infer_freq
+from ._validation import check_int, infer_freq, plain
 
 NAN_POLICIES = ("raise", "drop_windows", "ffill", "interpolate")
 FILL_METHODS = ("ffill", "interpolate", "zero")
@@ -61,10 +61,23 @@ class Spec:
     scale_by: str
     val_size: object
     test_size: object
+    names_series: bool = True
 
     @property
     def span(self) -> int:
         return self.input_width + self.gap + self.horizon
+
+    def labels(self, ids):
+        """``ids`` for messages about a series, or None when none should be named.
+
+        A wide frame has one series with an internal id; so does a caller (the
+        Forecaster) that windows one wide series as a long frame of its own.
+        """
+        return ids if self.id_col is not None and self.names_series else None
+
+    def series_label(self, ids, k: int) -> str:
+        """ " of series 'a'" for series ``k`` of a long frame, else nothing."""
+        return _series_label(self.labels(ids), k)
 
 
 @dataclass(frozen=True)
@@ -100,15 +113,19 @@ class Panel:
 
 def message(name: str, rule: str, value, fix: str = "") -> str:
     """The error template of STYLE.md."""
-    text = f"`{name}` must be {rule}. Got {name}={value!r}."
+    text = f"`{name}` must be {rule}. Got {name}={plain(value)!r}."
     return f"{text} {fix}" if fix else text
 
 
 # --------------------------------------------------------------------- arguments
 
 
-def check_spec(params: dict) -> Spec:
-    """Validate the arguments of a ``Windower`` (its ``get_params()``)."""
+def check_spec(params: dict, *, names_series: bool = True) -> Spec:
+    """Validate the arguments of a ``Windower`` (its ``get_params()``).
+
+    ``names_series=False`` keeps the series ids of a long frame out of error
+    messages (for a caller whose id column is its own, not the user's).
+    """
     p = params
     input_width = check_int("input_width", p["input_width"])
     horizon = check_int("horizon", p["horizon"])
@@ -177,6 +194,7 @@ def check_spec(params: dict) -> Spec:
         scale_by=p["scale_by"],
         val_size=_split_size("val_size", p["val_size"]),
         test_size=_split_size("test_size", p["test_size"]),
+        names_series=names_series,
     )
 
 
@@ -265,7 +283,7 @@ def read_frame(frame, spec: Spec, *, columns=None, freq=None, tz=False) -> Panel
                 message(name, "a column of `frame`", column)
                 + f" Available columns: {frame.columns.tolist()}."
             )
-    index, time_name = _timestamps(frame, spec.time_col)
+    index, time_name = read_timestamps(frame, spec.time_col)
     if tz is not False and (index.tz is None) != (tz is None):
         raise ValueError(
             "Timestamps must be all tz-aware or all tz-naive: tz-aware and naive "
@@ -284,7 +302,7 @@ def read_frame(frame, spec: Spec, *, columns=None, freq=None, tz=False) -> Panel
     times = utc.as_unit("ns").to_numpy()[order]
     values = values[order]
     bounds = np.searchsorted(codes, np.arange(len(ids) + 1)).astype(np.int64)
-    labels = None if spec.id_col is None else ids
+    labels = spec.labels(ids)
     _check_order(times, bounds, labels, tz)
 
     local = pd.DatetimeIndex(times)
@@ -363,18 +381,26 @@ def _numeric(frame: pd.DataFrame, columns) -> np.ndarray:
     return frame[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _timestamps(frame: pd.DataFrame, time_col) -> tuple[pd.DatetimeIndex, object]:
+def read_timestamps(
+    frame: pd.DataFrame, time_col, name: str = "frame"
+) -> tuple[pd.DatetimeIndex, object]:
+    """The timestamps of ``frame`` (its ``time_col`` or its DatetimeIndex), checked.
+
+    ``name`` is the argument the caller passed ``frame`` as, for messages.
+    Returns the DatetimeIndex and the name of the time column or index.
+    """
     if time_col is None:
-        raw, name = frame.index, frame.index.name
-        where = "the index of `frame`"
+        raw, label = frame.index, frame.index.name
+        where = f"the index of `{name}`"
         if not isinstance(raw, pd.DatetimeIndex):
+            _refuse_mixed_tz(raw, where)
             raise TypeError(
-                message("frame.index", "a DatetimeIndex", type(raw).__name__)
-                + " Set one with frame.set_index(pd.to_datetime(frame['date'])) or "
-                "pass time_col='date'."
+                message(f"{name}.index", "a DatetimeIndex", type(raw).__name__)
+                + f" Set one with {name}.set_index(pd.to_datetime({name}['date'])) "
+                "or pass time_col='date'."
             )
     else:
-        raw, name = frame[time_col], time_col
+        raw, label = frame[time_col], time_col
         where = f"column {time_col!r}"
     if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(
         raw.dtype
@@ -387,6 +413,7 @@ def _timestamps(frame: pd.DataFrame, time_col) -> tuple[pd.DatetimeIndex, object
         try:
             raw = pd.to_datetime(raw)
         except (ValueError, TypeError) as error:
+            _refuse_mixed_tz(raw, where)
             raise ValueError(
                 f"{where} must hold timestamps, all tz-aware or all tz-naive "
                 f"(they cannot mix). Got values that pd.to_datetime cannot read: "
@@ -399,7 +426,52 @@ def _timestamps(frame: pd.DataFrame, time_col) -> tuple[pd.DatetimeIndex, object
             f"{where} must not hold missing timestamps. Got NaT at row {row}. "
             "Drop or fill those rows first."
         )
-    return index, name
+    return index, label
+
+
+def _refuse_mixed_tz(values, where: str) -> None:
+    """Raise, naming the first of each kind, if ``values`` mix aware and naive times.
+
+    Only called once reading ``values`` as timestamps has failed, so the loop
+    over Python objects costs nothing on valid input.
+    """
+    first: dict = {}
+    for row, value in enumerate(values):
+        if not isinstance(value, str | datetime | np.datetime64):
+            continue
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            continue
+        if stamp is pd.NaT:
+            continue
+        first.setdefault("aware" if stamp.tz is not None else "naive", (row, stamp))
+        if len(first) == 2:
+            break
+    if len(first) < 2:
+        return
+    (row_a, aware), (row_n, naive) = first["aware"], first["naive"]
+    raise ValueError(
+        f"{where} must hold timestamps, all tz-aware or all tz-naive: they cannot "
+        f"mix. Got tz-aware {aware} at row {row_a} and naive {naive} at row "
+        f"{row_n}. Make them one kind: localize the naive ones "
+        "(pd.to_datetime(naive).tz_localize(zone)), or read all as UTC and convert "
+        "(pd.to_datetime(values, utc=True).tz_convert(zone))."
+    )
+
+
+def check_series_times(index: pd.DatetimeIndex, label=None) -> None:
+    """Raise as :func:`read_frame` does unless ``index`` strictly increases.
+
+    For callers that hold one series at a time (the Forecaster): the same
+    duplicate and ordering messages. ``label`` is the series id of a long
+    frame, None for a wide one (then no series is named).
+    """
+    tz = index.tz
+    utc = index if tz is None else index.tz_convert("UTC").tz_localize(None)
+    times = utc.as_unit("ns").to_numpy()
+    bounds = np.array([0, len(times)], dtype=np.int64)
+    _check_order(times, bounds, None if label is None else [label], tz)
 
 
 def _series_codes(frame: pd.DataFrame, id_col):
@@ -420,7 +492,7 @@ def _series_codes(frame: pd.DataFrame, id_col):
 
 def _series_label(labels, k: int) -> str:
     """ " of series 'a'" in long format; nothing for a wide frame (labels None)."""
-    return "" if labels is None else f" of series {labels[k]!r}"
+    return "" if labels is None else f" of series {plain(labels[k])!r}"
 
 
 def _check_order(times, bounds, ids, tz) -> None:
@@ -638,7 +710,7 @@ def read_future(future, spec: Spec, panel: Panel, grid: dict, skip: int) -> dict
             f"`future` must have the future covariates {list(columns)}. Got "
             f"columns {future.columns.tolist()}; missing {missing}."
         )
-    index, _ = _timestamps(future, spec.time_col)
+    index, _ = read_timestamps(future, spec.time_col, name="future")
     if (index.tz is None) != (panel.tz is None):
         raise ValueError(
             "Timestamps of `future` must be tz-aware exactly when the fitted data "
@@ -662,7 +734,7 @@ def read_future(future, spec: Spec, panel: Panel, grid: dict, skip: int) -> dict
         groups = {sid: np.flatnonzero(codes == k) for k, sid in enumerate(ids)}
     out = {}
     for k, sid in enumerate(panel.ids):
-        label = _series_label(None if spec.id_col is None else panel.ids, k)
+        label = spec.series_label(panel.ids, k)
         after = grid[sid]
         wanted = after[skip:]
         rows = groups.get(sid, np.empty(0, dtype=np.int64))

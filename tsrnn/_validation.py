@@ -24,7 +24,7 @@ def check_int(name: str, value, *, minimum: int = 1, fix: str = "") -> int:
 
 
 def _message(name: str, rule: str, value, fix: str) -> str:
-    text = f"`{name}` must be {rule}. Got {name}={value!r}."
+    text = f"`{name}` must be {rule}. Got {name}={plain(value)!r}."
     return f"{text} {fix}" if fix else text
 
 
@@ -67,3 +67,33 @@ def infer_freq(index):
     except pd.errors.OptionError:
         found = pd.infer_freq(index)
     return None if found is None else to_offset(found)
+
+
+def plain(value):
+    """``value`` with numpy scalars as Python ones, so messages read ``'a'``, ``3``.
+
+    ``repr(np.str_('a'))`` is ``"np.str_('a')"`` under numpy >= 2; error
+    messages show what the caller wrote, not how numpy stores it.
+    """
+    return value.item() if isinstance(value, np.generic) else value
+
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+FLOAT32_RULE = f"|x| <= {FLOAT32_MAX:.3g}"
+
+
+def beyond_float32(array: np.ndarray) -> tuple[int, ...] | None:
+    """Index of the first finite value that float32 would turn into inf, or None.
+
+    Shared by every layer that casts float64 data to the float32 of the models,
+    so that a finite 1e300 fails loudly instead of becoming inf.
+    """
+    array = np.asarray(array)
+    if array.dtype.kind != "f" or array.dtype.itemsize <= 4:
+        return None
+    with np.errstate(invalid="ignore"):
+        overflow = np.abs(array) > FLOAT32_MAX
+    overflow &= np.isfinite(array)
+    if not overflow.any():
+        return None
+    return tuple(int(i) for i in np.argwhere(overflow)[0])

@@ -24,7 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from ._validation import as_float_array, check_int
+from ._validation import (
+    FLOAT32_RULE,
+    as_float_array,
+    beyond_float32,
+    check_int,
+    plain,
+)
 from .windows import _target_columns, make_windows, n_windows
 
 __all__ = ["make_dataset"]
@@ -89,6 +95,10 @@ def make_dataset(
     shuffle : bool, default=False
         Visit the windows in a new random order each epoch (for training).
         Without it the order is window order (for evaluation and prediction).
+        The dataset does the shuffling, so train a Keras model on it with
+        ``model.fit(dataset, shuffle=False)``: Keras ignores its own
+        ``shuffle`` for a ``tf.data.Dataset`` and warns when it is left at
+        its default (True).
     seed : int, optional
         Makes the sequence of epoch orders identical on a re-run.
     drop_remainder : bool, default=False
@@ -199,12 +209,11 @@ def _as_float32(array: np.ndarray) -> np.ndarray:
     """``array`` as float32, refusing finite values that float32 turns into inf."""
     if array.dtype == np.float32:
         return array
-    limit = np.finfo(np.float32).max
-    too_large = np.abs(array) > limit
-    if too_large.any():
-        row, column = np.argwhere(too_large)[0]
+    where = beyond_float32(array)
+    if where is not None:
+        row, column = where
         raise ValueError(
-            f"`data` must fit in float32 (|value| <= {limit:.4g}), the dtype of the "
+            f"`data` must fit in float32 ({FLOAT32_RULE}), the dtype of the "
             f"pipeline. Got data with value {float(array[row, column])!r} at row "
             f"{row}, column {column}. Rescale the data first (e.g. divide by a "
             "constant or use a StandardScaler)."
@@ -226,14 +235,14 @@ def _plan_window_set(
         if value != defaults[name] and value != own[name]:
             raise ValueError(
                 f"`{name}` must be left out or equal the WindowSet's {name}="
-                f"{own[name]} when `data` is a WindowSet. Got {name}={value!r}. "
+                f"{own[name]} when `data` is a WindowSet. Got {name}={plain(value)!r}. "
                 "Make a new WindowSet with the Windower to change the windows."
             )
     if stride != 1 or targets is not None:
         name, value = ("stride", stride) if stride != 1 else ("targets", targets)
         raise ValueError(
             f"`{name}` must be left out when `data` is a WindowSet: the WindowSet "
-            f"fixes its windows and target columns. Got {name}={value!r}."
+            f"fixes its windows and target columns. Got {name}={plain(value)!r}."
         )
     values = np.asarray(window_set.values)
     if values.ndim != 2 or values.dtype.kind not in "fiu":

@@ -40,6 +40,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.preprocessing import LabelEncoder
@@ -48,7 +49,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ._training import KerasEstimator
-from ._validation import _message
+from ._validation import _message, plain
 from .models import build_dense, build_rnn, build_seq2seq
 
 __all__ = ["DenseClassifier", "DenseRegressor", "RNNClassifier", "RNNRegressor"]
@@ -156,12 +157,24 @@ class _ClassificationTargets:
 
     def _encode_targets(self, y):
         y = column_or_1d(y, warn=True)
+        if y.dtype.kind in "OfcMmTU":
+            # Sorting the labels would fail on a None among strings with a
+            # bare TypeError, and a NaN label would become a class of its own.
+            missing = np.flatnonzero(pd.isna(y))
+            if missing.size:
+                raise ValueError(
+                    f"`y` must not hold missing labels. Got {plain(y[missing[0]])!r} "
+                    f"at position {int(missing[0])} ({missing.size} missing in "
+                    "all). Drop those rows from X and y, or give them a label."
+                )
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
             raise ValueError(
-                f"`y` must hold at least 2 classes. Got 1 class: {self.classes_[0]!r}."
+                "`y` must hold at least 2 classes. Got 1 class: "
+                f"{plain(self.classes_[0])!r}. A classifier needs examples of "
+                "every class it should predict."
             )
         return encoder.transform(y).astype(np.int32), len(self.classes_)
 
@@ -232,6 +245,7 @@ class _RecurrentNetwork:
                 units=self.units,
                 dropout=self.dropout,
                 output_activation=self._output_activation(),
+                instance_norm=getattr(self, "instance_norm", False),
                 seed=seed,
             )
             return self._compile(model, self._task())
@@ -348,9 +362,9 @@ class RNNRegressor(
         X_future=F)``; with metadata routing enabled, request it with
         ``set_fit_request``/``set_predict_request``/``set_score_request``).
         Without ``X_future`` the decoder reads the encoder's last output at
-        every step. ``cell``, ``units`` (one int), ``dropout`` and the training
-        settings apply; ``bidirectional``, ``recurrent_dropout``,
-        ``layer_norm``, ``return_sequences`` and ``instance_norm`` do not.
+        every step. ``cell``, ``units`` (one int), ``dropout``,
+        ``instance_norm`` and the training settings apply; ``bidirectional``,
+        ``recurrent_dropout``, ``layer_norm`` and ``return_sequences`` do not.
 
     Parameters
     ----------
@@ -371,7 +385,8 @@ class RNNRegressor(
         Many-to-many: one output per input step.
     instance_norm : bool, default=False
         Learn the change from each window's last value of the target columns
-        (the first ``k`` input features); see :func:`tsrnn.build_rnn`.
+        (the first ``k`` input features); see :func:`tsrnn.build_rnn` and,
+        for the encoder-decoder, :func:`tsrnn.build_seq2seq`.
     {training}
     {attributes}
     Examples
@@ -459,7 +474,6 @@ class RNNRegressor(
             "recurrent_dropout": 0.0,
             "layer_norm": False,
             "return_sequences": False,
-            "instance_norm": False,
         }
         for name, default in unused.items():
             value = getattr(self, name)

@@ -64,7 +64,8 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_int
+from ._frame_checks import check_series_times, read_timestamps
+from ._validation import check_int, plain
 from .frames import Windower
 from .intervals import check_level, conformal_quantiles, min_calibration_size
 from .transforms import TransformChain, check_transforms
@@ -355,7 +356,8 @@ class Forecaster(BaseEstimator):
         # Always a long frame (one id per series, even for one series): forecasts
         # from many origins then window the last rows of each origin as its own
         # series in a single transform call.
-        self.windower_ = Windower(
+        windower = Windower if history.long else _OneSeriesWindower
+        self.windower_ = windower(
             self._width,
             self._train_horizon,
             target=list(history.targets),
@@ -650,18 +652,9 @@ class Forecaster(BaseEstimator):
                     f"`{name}` must be a column of `y`. Got {name}={column!r}. "
                     f"Columns: {frame.columns.tolist()}."
                 )
-        if self.time_col is not None:
-            times = pd.DatetimeIndex(pd.to_datetime(frame[self.time_col]))
-            time_name = self.time_col
-        elif isinstance(frame.index, pd.DatetimeIndex):
-            times = frame.index
-            time_name = frame.index.name if frame.index.name is not None else "time"
-        else:
-            raise TypeError(
-                "`y` must have a DatetimeIndex or a time column (time_col=...). Got "
-                f"an index of type {type(frame.index).__name__}. Use "
-                "y.set_index(pd.to_datetime(...)) or pass time_col."
-            )
+        times, time_name = read_timestamps(frame, self.time_col, name="y")
+        if time_name is None:
+            time_name = "time"
         value_columns = [
             c for c in frame.columns if c not in (self.id_col, self.time_col)
         ]
@@ -687,6 +680,8 @@ class Forecaster(BaseEstimator):
             }
         else:
             series = {WIDE: data}
+        for sid, part in series.items():
+            check_series_times(part.index, sid if long else None)
         history = _History(
             series=series,
             targets=tuple(targets),
@@ -772,16 +767,7 @@ class Forecaster(BaseEstimator):
                 "covariates", columns, list(self.covariate_columns_), exact=True
             )
             columns = list(self.covariate_columns_)
-        if self.time_col is not None:
-            times = pd.DatetimeIndex(pd.to_datetime(covariates[self.time_col]))
-        elif isinstance(covariates.index, pd.DatetimeIndex):
-            times = covariates.index
-        else:
-            raise TypeError(
-                "`covariates` must have a DatetimeIndex or the time column "
-                f"{self.time_col!r}. Got an index of type "
-                f"{type(covariates.index).__name__}."
-            )
+        times, _ = read_timestamps(covariates, self.time_col, name="covariates")
         values = covariates[columns].set_axis(times, axis=0).astype(float)
         if history.long:
             groups = dict(tuple(values.groupby(covariates[self.id_col].to_numpy())))
@@ -793,7 +779,7 @@ class Forecaster(BaseEstimator):
             if cov is None:
                 raise ValueError(
                     f"`covariates` must cover every series. Got no rows for series "
-                    f"{sid!r}. Add its rows."
+                    f"{plain(sid)!r}. Add its rows."
                 )
             cov = cov.sort_index()
             if not cov.index.is_unique:
@@ -818,6 +804,16 @@ class Forecaster(BaseEstimator):
 _ID = "__series__"
 
 
+class _OneSeriesWindower(Windower):
+    """The Windower of a forecaster of one wide series.
+
+    It windows the series as a long frame whose id column (``_ID``) is the
+    forecaster's own, so its messages name no series, as for a wide frame.
+    """
+
+    _names_series = False
+
+
 def _future_of(windows):
     """Known-future inputs over the horizon as float64, or None."""
     future = windows.X_future
@@ -833,7 +829,7 @@ def _is_encoder_decoder(estimator) -> bool:
 
 
 def _label(sid, history: _History) -> str:
-    return f" of series {sid!r}" if history.long else ""
+    return f" of series {plain(sid)!r}" if history.long else ""
 
 
 def _n_lost(transforms) -> int:

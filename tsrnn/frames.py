@@ -39,7 +39,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from . import _frame_checks as checks
-from ._validation import check_int
+from ._validation import FLOAT32_RULE, beyond_float32, check_int
 from .exceptions import DataWarning
 from .windows import window_starts
 
@@ -337,6 +337,10 @@ class Windower(BaseEstimator):
     ([11.0, 12.0, 13.0, 14.0], [15.0, 16.0])
     """
 
+    # Whether messages name the series of a long frame; a caller whose id column
+    # is internal (the Forecaster on one wide series) subclasses with False.
+    _names_series = True
+
     def __init__(
         self,
         input_width,
@@ -384,7 +388,7 @@ class Windower(BaseEstimator):
         The scaler sees only the training rows of each series (the rows before
         the validation cut, or the test cut when there is no validation split).
         """
-        spec = checks.check_spec(self.get_params())
+        spec = checks.check_spec(self.get_params(), names_series=self._names_series)
         panel = checks.read_frame(frame, spec)
         data_columns = panel.columns
         n_targets = (
@@ -565,6 +569,7 @@ class Windower(BaseEstimator):
         spec = self._spec
         horizon = spec.horizon if horizon is None else horizon
         blocks, times, ids, starts, target_time = [], [], [], [], []
+        kept = []  # series of each block
         offset = 0
         extra = spec.gap + horizon if extend else 0
         n_future = len(spec.future)
@@ -593,6 +598,7 @@ class Windower(BaseEstimator):
                     gap=spec.gap,
                 )
             blocks.append(self._scale(data, sid))
+            kept.append(k)
             times.append(stamps)
             first_target = starts_k[:, None] + spec.input_width + spec.gap
             target_time.append(stamps[first_target + np.arange(horizon)])
@@ -608,6 +614,7 @@ class Windower(BaseEstimator):
         data = np.concatenate(blocks)
         stamps = np.concatenate(times)
         calendar = _calendar(panel.local_index(stamps), spec.calendar)
+        _check_float32(data, stamps, blocks, kept, panel, spec, self._data_columns)
         values = np.ascontiguousarray(np.hstack([data, calendar]), dtype=np.float32)
         starts = np.concatenate(starts)
         series_id = np.concatenate(ids)
@@ -693,7 +700,7 @@ def _check_lengths(lengths, need: int, panel, what: str, spec) -> None:
     if short.size == 0:
         return
     k = int(short[0])
-    label = "" if spec.id_col is None else f" of series {panel.ids[k]!r}"
+    label = spec.series_label(panel.ids, k)
     raise ValueError(
         f"The {what}rows{label} must number at least input_width + gap + horizon "
         f"= {need}. Got {int(lengths[k])} rows. Use a shorter input_width or "
@@ -704,6 +711,25 @@ def _check_lengths(lengths, need: int, panel, what: str, spec) -> None:
     )
 
 
+def _check_float32(data, stamps, blocks, kept, panel, spec, columns) -> None:
+    """Refuse finite (scaled) values that the float32 of the windows makes inf."""
+    where = beyond_float32(data)
+    if where is None:
+        return
+    row, col = where
+    ends = np.cumsum([len(block) for block in blocks])
+    k = kept[int(np.searchsorted(ends, row, side="right"))]
+    scaled = "scaled value" if spec.scaler is not None else "value"
+    stamp = panel.local_index(stamps[row : row + 1])[0]
+    raise ValueError(
+        f"Values must fit in float32 ({FLOAT32_RULE}), the dtype of the windows. "
+        f"Got {scaled} {float(data[row, col])!r} in column {columns[col]!r}"
+        f"{spec.series_label(panel.ids, k)} at {stamp}. Rescale that column first "
+        "(e.g. divide it by a constant) or pass a scaler such as "
+        "scaler=StandardScaler()."
+    )
+
+
 def _cuts(panel, spec) -> np.ndarray:
     """Per series, the relative rows ``(v, t)`` where validation and test begin."""
     n_series = len(panel.ids)
@@ -711,7 +737,7 @@ def _cuts(panel, spec) -> np.ndarray:
     for k in range(n_series):
         times = panel.times[panel.series(k)]
         n = len(times)
-        label = "" if spec.id_col is None else f" of series {panel.ids[k]!r}"
+        label = spec.series_label(panel.ids, k)
         test = _cut("test_size", spec.test_size, times, n, n, label, panel.tz)
         val = _cut("val_size", spec.val_size, times, n, test, label, panel.tz)
         cuts[k] = val, test

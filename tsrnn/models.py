@@ -442,6 +442,8 @@ def build_seq2seq(
     units=64,
     dropout=0.0,
     output_activation=None,
+    instance_norm=False,
+    target_index=None,
     seed=None,
     name=None,
 ):
@@ -469,6 +471,16 @@ def build_seq2seq(
     dropout : float, default=0.0
         Input dropout of encoder and decoder.
     output_activation : str or None, default=None
+    instance_norm : bool, default=False
+        As in :func:`build_rnn`: subtract each window's last value of the
+        target features from those past features before the encoder, and add
+        it back to every decoder step, so the network learns the change from
+        the last observation. The known-future inputs are left as they are.
+        Needs a linear head.
+    target_index : int, sequence of int or None, default=None
+        Columns of the past window holding the ``n_targets`` targets, in
+        output order (used by ``instance_norm``); None: the first
+        ``n_targets`` columns.
     seed : int or None, default=None
     name : str or None, default=None
         Model name (default ``"seq2seq"``).
@@ -495,10 +507,15 @@ def build_seq2seq(
     seeds = seed_stream(seed)
 
     past = keras.Input((steps, n_features), name="past")
+    encoded = past
+    if instance_norm:
+        _check_linear_activation(output_activation)
+        targets = _check_target_index(target_index, n_targets, n_features)
+        encoded, level = InstanceNorm(targets, name="instance_norm")(past)
     encoder = _recurrent(
         cell_cls, size[0], seeds, return_state=True, dropout=dropout, name="encoder"
     )
-    context, *states = encoder(past)
+    context, *states = encoder(encoded)
     if n_future_features:
         future = keras.Input((horizon, n_future_features), name="future")
         inputs = [past, future]
@@ -518,6 +535,8 @@ def build_seq2seq(
         kernel_initializer=glorot(next(seeds)),
         name="head",
     )(x)
+    if instance_norm:
+        outputs = AddLevel(name="add_level")([outputs, level])
     return keras.Model(inputs, outputs, name=name or "seq2seq")
 
 
