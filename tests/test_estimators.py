@@ -587,3 +587,14 @@ def test_seq2seq_instance_norm_forecasts_move_with_the_level_and_survive_save(
     loaded = RNNRegressor.load(tmp_path)
     assert loaded.get_params()["instance_norm"] is True
     np.testing.assert_array_equal(loaded.predict(X, X_future=F), prediction)
+
+
+def test_verbose_1_draws_one_progress_line_per_fit_on_stderr(capfd):
+    X = np.sin(np.arange(40, dtype=float))[np.arange(30)[:, None] + np.arange(6)]
+    y = X[:, -1]
+    RNNRegressor(units=2, epochs=3, jit_compile=False, random_state=0, verbose=1).fit(
+        X, y
+    )
+    err = capfd.readouterr().err
+    assert err.count("epoch 3/3") == 1 and err.endswith("\n")
+    assert "\n" not in err.rstrip("\n").split("epoch 1/3")[-1]

@@ -20,6 +20,7 @@ import logging
 import math
 import numbers
 import random
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -140,6 +141,35 @@ def _pad_rows(array: np.ndarray, rows: int) -> np.ndarray:
         # real step so the recurrent layer sees a well-formed input.
         padded[len(array) :, 0] = True
     return padded
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """One progress line per fit on stderr, redrawn after every epoch.
+
+    Keras's own bar redraws every batch and leaves a line per epoch; for the many
+    short fits of a forecaster or a CLI run one line per fit reads better.
+    """
+
+    def __init__(self, epochs: int, width: int = 24):
+        super().__init__()
+        self.epochs = epochs
+        self.width = width
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        filled = round(self.width * done / self.epochs)
+        bar = "#" * filled + "." * (self.width - filled)
+        losses = "  ".join(
+            f"{key} {float(value):.4g}" for key, value in (logs or {}).items()
+        )
+        sys.stderr.write(
+            f"\r  epoch {done:>{len(str(self.epochs))}}/{self.epochs} [{bar}] {losses}"
+        )
+        sys.stderr.flush()
+
+    def on_train_end(self, logs=None):
+        sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 class TrainingMonitor(keras.callbacks.Callback):
@@ -663,6 +693,9 @@ class KerasEstimator(BaseEstimator):
                 shuffle=False,
             )
         monitor = TrainingMonitor(early_stopping=bool(n_val), patience=self.patience)
+        callbacks = [monitor]
+        if self.verbose == 1:
+            callbacks.append(EpochProgress(self.epochs))
         try:
             with quiet_retracing():
                 self.model_.fit(
@@ -670,8 +703,9 @@ class KerasEstimator(BaseEstimator):
                     validation_data=validation,
                     epochs=self.epochs,
                     shuffle=False,
-                    verbose=self.verbose,
-                    callbacks=[monitor],
+                    # verbose=1 is our one-line progress bar, 2+ Keras's epoch lines.
+                    verbose=0 if self.verbose <= 1 else 2,
+                    callbacks=callbacks,
                 )
         except KeyboardInterrupt:
             monitor.restore_best()

@@ -313,7 +313,8 @@ _TRAINING_DOC = """
         Seeds weights, dropout and shuffling: fits with the same int are
         identical. Fitting also sets TensorFlow's global seed.
     verbose : int, default=0
-        0: silent; 1: Keras progress bars; 2: one line per epoch.
+        0: silent; 1: one progress line per fit on stderr, redrawn every
+        epoch; 2: Keras's line per epoch.
 """
 
 _ATTRIBUTES_DOC = """
