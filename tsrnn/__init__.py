@@ -53,6 +53,13 @@ _LAZY = {
     "smape": "metrics",
     "mase": "metrics",
     "interval_coverage": "metrics",
+    # scaling past one process
+    "ParquetWindower": "outofcore",
+    "fit_distributed": "distributed",
+    "make_strategy": "distributed",
+    "map_tasks": "parallel",
+    "fit_per_series": "parallel",
+    "series_covariates": "identity",
     # plots
     "plot_forecast": "plotting",
     "plot_backtest": "plotting",
