@@ -91,6 +91,33 @@ def windows(tmp_path_factory, etth1_dir) -> Path:
     return folder
 
 
+# The same job through the estimator's `distribute` parameter.
+ESTIMATOR_WORKER = """
+import sys
+import numpy as np
+from tsrnn import RNNRegressor
+from tsrnn.distributed import worker_index
+
+folder = sys.argv[1]
+X, y = np.load(f"{folder}/X.npy"), np.load(f"{folder}/y.npy")
+model = RNNRegressor(units=4, epochs=%(epochs)d, batch_size=%(batch)d,
+    jit_compile=False, random_state=0, distribute="multiworker").fit(X, y)
+np.save(f"{folder}/predictions-{worker_index()}.npy", model.predict(X))
+np.save(f"{folder}/loss-{worker_index()}.npy", np.array(model.history_["loss"]))
+"""
+
+
+@pytest.fixture(scope="module")
+def estimator_job(windows, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("distributed-estimator")
+    for name in ("X.npy", "y.npy"):
+        shutil.copy(windows / name, folder / name)
+    (folder / "worker.py").write_text(
+        ESTIMATOR_WORKER % {"batch": GLOBAL_BATCH, "epochs": EPOCHS}
+    )
+    return folder
+
+
 def fresh(folder: Path) -> None:
     """Remove what an earlier job left: logs, weights, histories, backups."""
     for stale in folder.glob("*-*.*"):
@@ -201,6 +228,24 @@ def test_two_localhost_workers_train_the_single_process_model(windows):
     X = np.load(windows / "X.npy")
     start = build_rnn(X.shape[1:], (2, 1), units=4, seed=0).get_weights()
     assert max(np.abs(a - s).max() for a, s in zip(chief, start, strict=True)) > 1e-3
+
+
+@pytest.mark.slow
+def test_two_localhost_workers_fit_one_estimator_with_distribute_multiworker(
+    estimator_job,
+):
+    fresh(estimator_job)
+    processes = start_workers(estimator_job, free_ports(2))
+    try:
+        codes = wait_all(processes, time.monotonic() + TIMEOUT)
+        assert codes == {0: 0, 1: 0}, {i: output(p) for i, p in processes.items()}
+    finally:
+        stop(processes)
+    chief = np.load(estimator_job / "predictions-0.npy")
+    other = np.load(estimator_job / "predictions-1.npy")
+    np.testing.assert_allclose(chief, other, rtol=0, atol=1e-6)  # one model
+    loss = np.load(estimator_job / "loss-0.npy")
+    assert len(loss) == EPOCHS and loss[-1] < loss[0]
 
 
 @pytest.mark.slow

@@ -186,6 +186,7 @@ def test_dense_estimators_reject_unequal_length_sequences(vowels):
 
 def test_clone_keeps_every_setting():
     settings = dict(
+        distribute="mirrored",
         cell="gru",
         units=[6, 3],
         bidirectional=True,
@@ -598,3 +599,20 @@ def test_verbose_1_draws_one_progress_line_per_fit_on_stderr(capfd):
     err = capfd.readouterr().err
     assert err.count("epoch 3/3") == 1 and err.endswith("\n")
     assert "\n" not in err.rstrip("\n").split("epoch 1/3")[-1]
+
+
+def test_distribute_mirrored_trains_the_same_network_within_tolerance(windows):
+    X, y = windows
+    plain = rnn_regressor(random_state=0).fit(X, y)
+    mirrored = rnn_regressor(random_state=0, distribute="mirrored").fit(X, y)
+    # One replica: the same steps, up to how the strategy reduces a last
+    # partial batch.
+    np.testing.assert_allclose(mirrored.predict(X), plain.predict(X), atol=2e-2)
+    again = pickle.loads(pickle.dumps(mirrored))
+    np.testing.assert_array_equal(again.predict(X), mirrored.predict(X))
+
+
+def test_fit_raises_ValueError_for_an_unknown_distribute(windows):
+    X, y = windows
+    with pytest.raises(ValueError, match="`distribute` must be None"):
+        rnn_regressor(distribute="ray").fit(X, y)

@@ -337,6 +337,15 @@ class KerasEstimator(BaseEstimator):
     def _check_settings(self):
         for name in ("epochs", "batch_size", "patience"):
             check_int(name, getattr(self, name))
+        if self.distribute not in (None, "mirrored", "multiworker"):
+            raise ValueError(
+                _message(
+                    "distribute",
+                    'None, "mirrored" or "multiworker"',
+                    self.distribute,
+                    "See tsrnn.distributed for what each strategy does.",
+                )
+            )
         rate = self.learning_rate
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or rate <= 0:
             raise ValueError(_message("learning_rate", "a positive float", rate, ""))
@@ -612,7 +621,7 @@ class KerasEstimator(BaseEstimator):
 
         random_state = check_random_state(self.random_state)
         seed = int(random_state.randint(0, 2**31 - 1))
-        with seeded(seed):
+        with seeded(seed), self._strategy_scope():
             if not self._continues(values, output_shape):
                 self.model_ = self._build_network(
                     values.shape, output_shape, masking=mask is not None, seed=seed
@@ -633,6 +642,14 @@ class KerasEstimator(BaseEstimator):
                 "Lower `learning_rate`, scale X and y, or look for extreme values."
             )
         return self
+
+    def _strategy_scope(self):
+        """The ``tf.distribute`` scope the network is built and trained in."""
+        if self.distribute is None:
+            return contextlib.nullcontext()
+        from .distributed import distribution_strategy
+
+        return distribution_strategy(self.distribute).scope()
 
     def _continues(self, values, output_shape) -> bool:
         """True when warm_start can keep training the fitted network."""

@@ -27,7 +27,12 @@ import tensorflow as tf
 
 from ._validation import check_int
 
-__all__ = ["fit_distributed", "make_strategy", "worker_index"]
+__all__ = [
+    "distribution_strategy",
+    "fit_distributed",
+    "make_strategy",
+    "worker_index",
+]
 
 _STRATEGIES = ("mirrored", "multiworker")
 
@@ -62,6 +67,25 @@ def make_strategy(strategy=None) -> tf.distribute.Strategy:
         f"`strategy` must be None, {' or '.join(map(repr, _STRATEGIES))} or a "
         f"tf.distribute.Strategy. Got strategy={strategy!r}."
     )
+
+
+_SHARED: dict[str, tf.distribute.Strategy] = {}
+
+
+def distribution_strategy(name: str) -> tf.distribute.Strategy:
+    """The process-wide strategy for ``name``, made once and reused.
+
+    TensorFlow configures its collective ops when a MultiWorkerMirroredStrategy
+    is made and refuses a second one in the same process, so estimators fitted
+    with ``distribute=...`` share one strategy per name. Keras's reductions
+    are patched as in :func:`fit_distributed`.
+
+    >>> distribution_strategy("mirrored") is distribution_strategy("mirrored")
+    True
+    """
+    if name not in _SHARED:
+        _SHARED[name] = _reduce_nests(make_strategy(name))
+    return _SHARED[name]
 
 
 def _check_tf_config() -> dict:

@@ -309,6 +309,13 @@ _TRAINING_DOC = """
     jit_compile : bool or "auto", default="auto"
         XLA compilation (see :func:`tsrnn.compile_model`). XLA costs about 2 s
         of compilation per fit; False is faster for tiny models and data.
+    distribute : {None, "mirrored", "multiworker"}, default=None
+        Data-parallel training through ``tf.distribute`` (see
+        :mod:`tsrnn.distributed`): ``"mirrored"`` uses every GPU (or the CPU)
+        of this machine; ``"multiworker"`` trains with the other processes
+        named in ``TF_CONFIG`` (start the same script on every machine; each
+        batch of ``batch_size`` windows is split across the replicas).
+        Prediction runs locally.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, dropout and shuffling: fits with the same int are
         identical. Fitting also sets TensorFlow's global seed.
@@ -433,6 +440,7 @@ class RNNRegressor(
         patience=10,
         warm_start=False,
         jit_compile="auto",
+        distribute=None,
         random_state=None,
         verbose=0,
     ):
@@ -454,6 +462,7 @@ class RNNRegressor(
         self.patience = patience
         self.warm_start = warm_start
         self.jit_compile = jit_compile
+        self.distribute = distribute
         self.random_state = random_state
         self.verbose = verbose
 
@@ -614,6 +623,7 @@ class RNNClassifier(
         patience=10,
         warm_start=False,
         jit_compile="auto",
+        distribute=None,
         random_state=None,
         verbose=0,
     ):
@@ -633,6 +643,7 @@ class RNNClassifier(
         self.patience = patience
         self.warm_start = warm_start
         self.jit_compile = jit_compile
+        self.distribute = distribute
         self.random_state = random_state
         self.verbose = verbose
 
@@ -676,6 +687,7 @@ class DenseRegressor(_RegressionTargets, RegressorMixin, _DenseNetwork, KerasEst
         patience=10,
         warm_start=False,
         jit_compile="auto",
+        distribute=None,
         random_state=None,
         verbose=0,
     ):
@@ -690,6 +702,7 @@ class DenseRegressor(_RegressionTargets, RegressorMixin, _DenseNetwork, KerasEst
         self.patience = patience
         self.warm_start = warm_start
         self.jit_compile = jit_compile
+        self.distribute = distribute
         self.random_state = random_state
         self.verbose = verbose
 
@@ -739,6 +752,7 @@ class DenseClassifier(
         patience=10,
         warm_start=False,
         jit_compile="auto",
+        distribute=None,
         random_state=None,
         verbose=0,
     ):
@@ -754,5 +768,6 @@ class DenseClassifier(
         self.patience = patience
         self.warm_start = warm_start
         self.jit_compile = jit_compile
+        self.distribute = distribute
         self.random_state = random_state
         self.verbose = verbose
