@@ -20,7 +20,18 @@ from collections.abc import Callable
 __all__ = ["BENCHMARKS", "MODULES", "load", "register"]
 
 # Modules under benchmarks/ whose import registers a benchmark.
-MODULES = ("windowing", "order_sensitivity")
+MODULES = (
+    "windowing",
+    "order_sensitivity",
+    "accuracy_etth1",
+    "accuracy_airline",
+    "accuracy_classification",
+    "training_speed",
+    "latency",
+    "memory",
+    "outofcore_memory",
+    "global_models",
+)
 
 # name -> run(quick) returning a markdown section.
 BENCHMARKS: dict[str, Callable[[bool], str]] = {}
