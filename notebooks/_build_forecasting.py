@@ -15,14 +15,12 @@ TensorFlow's C++ runtime writes to stderr before its logging is configured
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nbtools import execute, python_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -841,56 +839,9 @@ NOTEBOOKS = {
     "05_sklearn_workflow.ipynb": sklearn_workflow,
 }
 
-_TF_NOISE = re.compile(
-    r"^(WARNING: All log messages before absl::InitializeLog\(\)"
-    r"|[IWE]\d{4} \d\d:\d\d:\d\d"
-    r"|To enable the following instructions)"
-)
-
-
-def _drop_tf_startup_lines(nb) -> None:
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                lines = output["text"].splitlines(keepends=True)
-                lines = [line for line in lines if not _TF_NOISE.match(line)]
-                if not "".join(lines).strip():
-                    continue
-                output["text"] = "".join(lines)
-            kept.append(output)
-        cell["outputs"] = kept
-
 
 def build(name: str):
-    nb = new_notebook(cells=NOTEBOOKS[name]())
-    nb.metadata["kernelspec"] = {
-        "display_name": "Python 3",
-        "language": "python",
-        "name": "python3",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
-
-
-def execute(nb, path: Path) -> float:
-    from nbclient import NotebookClient
-
-    env = os.environ
-    env.pop("TSRNN_FAST", None)
-    env.setdefault("TSRNN_DATA_DIR", str(ROOT.parent / "shared/data/forecasting"))
-    env.setdefault("MPLBACKEND", "Agg")
-    start = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=1200,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
-    _drop_tf_startup_lines(nb)
-    return time.perf_counter() - start
+    return python_notebook(NOTEBOOKS[name]())
 
 
 def main(argv=None) -> int:
@@ -904,7 +855,7 @@ def main(argv=None) -> int:
         path = HERE / name
         nb = build(name)
         if args.execute:
-            seconds = execute(nb, path)
+            seconds = execute(nb, HERE)
             print(f"{name}: full run {seconds:.0f} s", file=sys.stderr)
         nbformat.validate(nb)
         nbformat.write(nb, path)

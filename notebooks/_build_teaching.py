@@ -17,29 +17,16 @@ lesson.
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from textwrap import dedent
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nbtools import execute, python_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 HERE = Path(__file__).resolve().parent
-
-# C++ log lines TensorFlow writes at import and at its first operations (the
-# CPU's features, CUDA probing, oneDNN falling back to Eigen for the boolean
-# mask), whatever TF_CPP_MIN_LOG_LEVEL says.
-_TF_NOISE = re.compile(
-    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
-    r"|[IWE]\d{4} [\d:.]+\s+\d+ (port|cudart_stub|cuda_platform|cpu_feature_guard)"
-    r"\.cc:\d+\]"
-    r"|[IWE]\d{4} [\d:.]+\s+\d+ util\.cc:\d+\] oneDNN supports DT_BOOL only"
-    r"|To enable the following instructions:)"
-)
 
 SETUP = """\
 import os
@@ -1155,52 +1142,7 @@ NOTEBOOKS = {
 
 
 def build(name: str) -> nbformat.NotebookNode:
-    notebook = new_notebook(cells=NOTEBOOKS[name]())
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    return notebook
-
-
-def strip_tf_noise(notebook: nbformat.NotebookNode) -> None:
-    """Remove TensorFlow's start-up log lines from the stderr outputs."""
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                lines = output["text"].splitlines(keepends=True)
-                lines = [line for line in lines if not _TF_NOISE.match(line)]
-                text = "".join(lines)
-                if not text.strip():
-                    continue
-                output["text"] = text
-            kept.append(output)
-        cell["outputs"] = kept
-
-
-def execute(notebook: nbformat.NotebookNode) -> None:
-    from nbclient import NotebookClient
-
-    env = {k: v for k, v in os.environ.items() if k not in ("TSRNN_FAST", "MPLBACKEND")}
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        NotebookClient(
-            notebook,
-            timeout=1200,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(HERE)}},
-        ).execute()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    strip_tf_noise(notebook)
+    return python_notebook(NOTEBOOKS[name]())
 
 
 def main(argv=None) -> int:
@@ -1211,9 +1153,8 @@ def main(argv=None) -> int:
     for name in args.names or list(NOTEBOOKS):
         notebook = build(name)
         if args.execute:
-            start = time.perf_counter()
-            execute(notebook)
-            print(f"{name}: executed in {time.perf_counter() - start:.0f} s")
+            seconds = execute(notebook, HERE)
+            print(f"{name}: executed in {seconds:.0f} s")
         nbformat.validate(notebook)
         nbformat.write(notebook, HERE / name)
     return 0
