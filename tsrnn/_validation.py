@@ -28,11 +28,11 @@ def _message(name: str, rule: str, value, fix: str) -> str:
     return f"{text} {fix}" if fix else text
 
 
-def as_float_array(name: str, data, *, ndim: tuple[int, ...]) -> np.ndarray:
+def as_float_array(name: str, data, *, ndim: tuple[int, ...] | None) -> np.ndarray:
     """Convert ``data`` to a floating array without copying when it already is one.
 
     Integer and boolean input is converted to float64; object or string input
-    raises a TypeError naming the argument.
+    raises a TypeError naming the argument. ``ndim=None`` accepts any shape.
     """
     array = np.asarray(data)
     if array.dtype.kind in "biu":
@@ -42,7 +42,7 @@ def as_float_array(name: str, data, *, ndim: tuple[int, ...]) -> np.ndarray:
             f"`{name}` must hold numbers. Got {name} with dtype {array.dtype}. "
             "Convert text or object columns to numbers first."
         )
-    if array.ndim not in ndim:
+    if ndim is not None and array.ndim not in ndim:
         shapes = " or ".join(f"{d}-D" for d in ndim)
         raise ValueError(
             f"`{name}` must be {shapes}. Got {name} with shape {array.shape}."

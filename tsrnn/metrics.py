@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int
+from ._validation import as_float_array, check_int
 
 __all__ = ["interval_coverage", "mae", "mape", "mase", "rmse", "smape"]
 
@@ -22,14 +22,7 @@ __all__ = ["interval_coverage", "mae", "mape", "mase", "rmse", "smape"]
 def _as_values(name: str, data) -> np.ndarray:
     if isinstance(data, pd.DataFrame | pd.Series):
         data = data.to_numpy()
-    array = np.asarray(data)
-    if array.dtype.kind in "biu":
-        array = array.astype(np.float64)
-    elif array.dtype.kind != "f":
-        raise TypeError(
-            f"`{name}` must hold numbers. Got {name} with dtype {array.dtype}. "
-            "Convert text or object columns to numbers first."
-        )
+    array = as_float_array(name, data, ndim=None)
     if array.size == 0:
         raise ValueError(
             f"`{name}` must not be empty. Got {name} with shape {array.shape}."
