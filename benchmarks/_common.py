@@ -49,3 +49,43 @@ def quiet_tensorflow() -> None:
     """Hide TensorFlow's C++ log lines and any GPU (the figures are CPU figures)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident set so far (a high-water mark), in bytes."""
+    import resource
+
+    # Linux reports ru_maxrss in KiB, macOS in bytes.
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def start_worker(module: str, args: list[str]):
+    """Run ``python -m benchmarks.<module> --worker ...`` in a fresh process.
+
+    GPUs are hidden: the measured pipelines run on the CPU, and a GPU driver's
+    memory would otherwise enter the resident set.
+    """
+    import subprocess
+
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    return subprocess.Popen(
+        [sys.executable, "-m", f"benchmarks.{module}", "--worker", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def worker_result(name: str, process) -> dict:
+    """Wait for a worker and parse the JSON object on its last line of output."""
+    import json
+
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(
+            f"The {name} worker failed (exit {process.returncode}):\n{stderr[-4000:]}"
+        )
+    return json.loads(stdout.strip().splitlines()[-1])

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 
 from benchmarks import register
-from benchmarks._common import ROOT, load_average, progress
+from benchmarks._common import (
+    load_average,
+    peak_rss_bytes,
+    progress,
+    start_worker,
+    worker_result,
+)
 
 STEPS_IN_SERIES = 10_000_000
 QUICK_STEPS_IN_SERIES = 200_000
@@ -49,13 +52,6 @@ PATHS = ("baseline", "tsrnn", "keras", "tsrnn_small")
 SMALL_STEPS = 100_000
 
 
-def _peak_rss_bytes() -> int:
-    import resource
-
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-
-
 def worker(path: str, steps: int, train_steps: int) -> dict:
     import keras
     import numpy as np
@@ -66,7 +62,7 @@ def worker(path: str, steps: int, train_steps: int) -> dict:
     rng = np.random.default_rng(0)
     series = rng.standard_normal((steps, 1)).astype(np.float32)
     model = compile_model(build_rnn((WIDTH, 1), 1, units=UNITS, seed=0))
-    result = {"path": path, "setup_peak_rss": _peak_rss_bytes()}
+    result = {"path": path, "setup_peak_rss": peak_rss_bytes()}
     if path == "baseline":
         return result
     if path.startswith("tsrnn"):
@@ -84,36 +80,19 @@ def worker(path: str, steps: int, train_steps: int) -> dict:
         )
     history = model.fit(data, epochs=1, steps_per_epoch=train_steps, verbose=0)
     result.update(
-        peak_rss=_peak_rss_bytes(),
+        peak_rss=peak_rss_bytes(),
         loss=float(history.history["loss"][-1]),
         batches=train_steps,
     )
     return result
 
 
-def _start(path: str, steps: int, train_steps: int) -> subprocess.Popen:
+def _start(path: str, steps: int, train_steps: int):
     if path == "tsrnn_small":
         steps = min(steps, SMALL_STEPS)
-    command = [sys.executable, "-m", "benchmarks.memory", "--worker", path]
-    command += ["--steps", str(steps), "--train-steps", str(train_steps)]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return start_worker(
+        "memory", [path, "--steps", str(steps), "--train-steps", str(train_steps)]
     )
-
-
-def _result(path: str, process: subprocess.Popen) -> dict:
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(
-            f"The {path} worker failed (exit {process.returncode}):\n{stderr[-4000:]}"
-        )
-    return json.loads(stdout.strip().splitlines()[-1])
 
 
 @register("memory")
@@ -127,10 +106,10 @@ def run(quick: bool = False) -> str:
         # Side by side, to stay within the smoke test's budget (peak RSS is per
         # process, so running together changes little but the timings).
         started = {path: _start(path, steps, train_steps) for path in PATHS}
-        results = {path: _result(path, p) for path, p in started.items()}
+        results = {path: worker_result(path, p) for path, p in started.items()}
     else:
         for path in PATHS:
-            results[path] = _result(path, _start(path, steps, train_steps))
+            results[path] = worker_result(path, _start(path, steps, train_steps))
             progress(f"memory {path}: {results[path]}")
     baseline = results["baseline"]["setup_peak_rss"]
     raw = steps * 4

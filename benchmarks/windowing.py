@@ -26,12 +26,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from benchmarks import register
+from benchmarks._common import peak_rss_bytes, start_worker, worker_result
 
 STEPS = 1_000_000
 QUICK_STEPS = 20_000
@@ -41,7 +40,6 @@ HORIZON = 24
 BATCH_SIZE = 256
 SEED = 0
 PATHS = ("baseline", "tsrnn", "keras")
-ROOT = Path(__file__).resolve().parents[1]
 NOTES = [
     "Notes:",
     "",
@@ -77,14 +75,6 @@ def _series(steps: int):
 
     rng = np.random.default_rng(SEED)
     return rng.standard_normal((steps, FEATURES)).astype(np.float32)
-
-
-def _peak_rss_bytes() -> int:
-    import resource
-
-    # Linux reports ru_maxrss in KiB (macOS in bytes).
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
 def _rss_now_bytes() -> int | None:
@@ -181,7 +171,7 @@ def worker(path: str, steps: int, max_batches: int | None = None) -> dict:
     result = {
         "path": path,
         "steps": steps,
-        "setup_peak_rss": _peak_rss_bytes(),
+        "setup_peak_rss": peak_rss_bytes(),
         "setup_rss": _rss_now_bytes(),
     }
     if path == "baseline":
@@ -189,7 +179,7 @@ def worker(path: str, steps: int, max_batches: int | None = None) -> dict:
         # that any tf.data pipeline pays: its runtime, threads and traced
         # functions, plus batch buffers of the same shapes, but no series.
         _iterate(_floor_dataset(steps), max_batches)
-        result["floor_peak_rss"] = _peak_rss_bytes()
+        result["floor_peak_rss"] = peak_rss_bytes()
         result["floor_rss"] = _rss_now_bytes()
         return result
     build = {"tsrnn": _tsrnn_dataset, "keras": _keras_dataset}[path]
@@ -208,44 +198,26 @@ def worker(path: str, steps: int, max_batches: int | None = None) -> dict:
         windows=windows,
         batches=batches,
         shapes=shapes,
-        peak_rss=_peak_rss_bytes(),
+        peak_rss=peak_rss_bytes(),
         end_rss=_rss_now_bytes(),  # the dataset and its buffers are still alive
     )
     return result
 
 
-def _start(path: str, steps: int, max_batches: int | None) -> subprocess.Popen:
-    command = [sys.executable, "-m", "benchmarks.windowing", "--worker", path]
-    command += ["--steps", str(steps)]
+def _start(path: str, steps: int, max_batches: int | None):
+    args = [path, "--steps", str(steps)]
     if max_batches is not None:
-        command += ["--max-batches", str(max_batches)]
-    # The input pipelines run on the CPU; hiding GPUs keeps their driver's
-    # memory out of the resident set.
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _result(path: str, process: subprocess.Popen) -> dict:
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(
-            f"The {path} worker failed (exit {process.returncode}):\n{stderr[-4000:]}"
-        )
-    return json.loads(stdout.strip().splitlines()[-1])
+        args += ["--max-batches", str(max_batches)]
+    return start_worker("windowing", args)
 
 
 def _measure_all(steps: int, max_batches: int | None, concurrent: bool) -> dict:
     if concurrent:
         started = {path: _start(path, steps, max_batches) for path in PATHS}
-        return {path: _result(path, process) for path, process in started.items()}
-    return {path: _result(path, _start(path, steps, max_batches)) for path in PATHS}
+        return {path: worker_result(path, process) for path, process in started.items()}
+    return {
+        path: worker_result(path, _start(path, steps, max_batches)) for path in PATHS
+    }
 
 
 def _mb(n_bytes: float) -> str:
