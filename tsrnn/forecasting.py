@@ -225,18 +225,11 @@ class Forecaster(BaseEstimator):
             history); rows beyond the history are ignored here. Not modified.
         """
         self._check_params()
-        history = self._read(y, covariates, fitting=True)
-        self.target_columns_ = history.targets
-        self.covariate_columns_ = history.covariates
-        self.series_ids_ = list(history.series)
-        self._long = history.long
-        self._time_name = history.time_name
-        self._chains = {}
-        self._fit_on(history)
-        self.interval_width_ = None
+        self._fit_from(self._read(y, covariates, fitting=True))
         if self._level is not None:
-            self.interval_width_ = self._calibrate(history)
-        self.history_ = history
+            # Calibration fits a clone on the head of the history; self keeps
+            # the model fitted on all of it.
+            self.interval_width_ = self._calibrate(self.history_)
         return self
 
     def predict(self, history=None, *, horizon=None, covariates=None):
