@@ -152,7 +152,7 @@ def _ridge(splits, quick):
 
 
 def _build(kind, config, n_features, seed):
-    from tsrnn.models import build_dense, build_rnn, build_segrnn, compile_model
+    from tsrnn.nn.models import build_dense, build_rnn, build_segrnn, compile_model
 
     if kind == "segrnn":
         model = build_segrnn(

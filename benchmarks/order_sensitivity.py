@@ -72,7 +72,7 @@ def _models(seed, quick=False):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from tsrnn.models import build_dense, build_rnn, compile_model
+    from tsrnn.nn.models import build_dense, build_rnn, compile_model
 
     def flatten(X):
         return X.reshape(len(X), -1)
@@ -100,7 +100,7 @@ def measure(quick: bool):
     import numpy as np
     import pandas as pd
 
-    from tsrnn.baselines import (
+    from tsrnn.evaluation.baselines import (
         infer_period,
         naive_forecast,
         seasonal_naive_forecast,

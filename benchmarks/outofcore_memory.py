@@ -86,7 +86,7 @@ def worker(folder: str, train_steps: int) -> dict:
     import numpy as np
 
     from tsrnn import build_rnn, compile_model
-    from tsrnn.outofcore import ParquetWindower
+    from tsrnn.data.parquet import ParquetWindower
 
     baseline = _peak_rss_bytes()
     start = time.perf_counter()

@@ -83,7 +83,7 @@ def _paths(quick: bool):
     import numpy as np
 
     from tsrnn import RNNRegressor, make_dataset, make_windows
-    from tsrnn.models import build_rnn, compile_model
+    from tsrnn.nn.models import build_rnn, compile_model
 
     windows = QUICK_WINDOWS if quick else WINDOWS
     rng = np.random.default_rng(SEED)

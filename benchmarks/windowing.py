@@ -87,7 +87,7 @@ def _rss_now_bytes() -> int | None:
 
 
 def _tsrnn_dataset(data):
-    from tsrnn.data import make_dataset
+    from tsrnn.data.tfdata import make_dataset
 
     return make_dataset(
         data, INPUT_WIDTH, HORIZON, batch_size=BATCH_SIZE, shuffle=True, seed=SEED
@@ -165,7 +165,7 @@ def worker(path: str, steps: int, max_batches: int | None = None) -> dict:
     import keras  # noqa: F401  (every path, baseline included, pays the same imports)
     import tensorflow as tf  # noqa: F401
 
-    import tsrnn.data  # noqa: F401
+    import tsrnn.data.tfdata  # noqa: F401
 
     data = _series(steps)
     result = {

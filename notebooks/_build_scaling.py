@@ -54,10 +54,10 @@ to the engines you already use:
 
 | what outgrows the process | tsrnn piece | runs on |
 |---|---|---|
-| the **data** (more rows than memory) | `tsrnn.outofcore.ParquetWindower` | one process, `tf.data` streaming from Parquet files |
-| the **number of series** (one model each is too slow) | `Forecaster(..., id_col=...)` + `tsrnn.identity.series_covariates` | one process, one global model |
-| **independent fits** (per-series models, folds, grids) | `tsrnn.parallel.map_tasks`, `fit_per_series` | joblib: local processes, a Dask cluster or Ray |
-| **one training job** (too slow on one device) | `RNNRegressor(distribute=...)`, `tsrnn.distributed.fit_distributed` | `tf.distribute`: the GPUs of one machine, or one worker per machine |
+| the **data** (more rows than memory) | `tsrnn.data.parquet.ParquetWindower` | one process, `tf.data` streaming from Parquet files |
+| the **number of series** (one model each is too slow) | `Forecaster(..., id_col=...)` + `tsrnn.data.identity.series_covariates` | one process, one global model |
+| **independent fits** (per-series models, folds, grids) | `tsrnn.forecasting.parallel.map_tasks`, `fit_per_series` | joblib: local processes, a Dask cluster or Ray |
+| **one training job** (too slow on one device) | `RNNRegressor(distribute=...)`, `tsrnn.nn.distributed.fit_distributed` | `tf.distribute`: the GPUs of one machine, or one worker per machine |
 
 Everything below runs on real data, the hourly ETTh1 transformer loads
 (2016-07 to 2018-06), with six load channels treated as six separate series.
@@ -135,7 +135,7 @@ standard deviation over its **training rows only**. Nothing is kept in memory
 but these per-series numbers.
 """),
         code("""
-from tsrnn.outofcore import ParquetWindower
+from tsrnn.data.parquet import ParquetWindower
 
 windower = ParquetWindower(
     48, 24, target="value", stride=STRIDE, val_size=0.1, test_size=0.1
@@ -239,7 +239,7 @@ as ordinary (past) covariates and the direct strategy can use them. (As
 `strategy="seq2seq"`.)
 """),
         code("""
-from tsrnn.identity import series_covariates
+from tsrnn.data.identity import series_covariates
 
 identity = series_covariates(long, id_col="id", time_col="time")
 identity.iloc[[0, ROWS]]  # the first row of HUFL and of HULL
@@ -277,7 +277,7 @@ nothing installed. Here: a linear (ridge) forecaster per series, on 2
 processes, checked against a plain sequential loop.
 """),
         code("""
-from tsrnn.parallel import fit_per_series, map_tasks
+from tsrnn.forecasting.parallel import fit_per_series, map_tasks
 
 per_series = Forecaster(Ridge(), input_width=48, horizon=24)
 start = time.perf_counter()
@@ -345,7 +345,7 @@ single-process step on the whole global batch.
   process per machine; each process reads the cluster and its own role from
   the `TF_CONFIG` environment variable. A `Forecaster` wrapping such an
   estimator trains the same way.
-* `tsrnn.distributed.fit_distributed(build_model, make_data, ...)`: the same
+* `tsrnn.nn.distributed.fit_distributed(build_model, make_data, ...)`: the same
   for your own Keras model and a streamed dataset (e.g. the
   `ParquetWindower` above, each worker reading its own files with
   `num_shards`/`shard_index`), with `keras.callbacks.BackupAndRestore`
@@ -358,7 +358,7 @@ the distributed code path, but it splits nothing.
 X, y = tsrnn.make_windows(wide["HUFL"].to_numpy(), 48, 24, stride=8)
 mirrored = RNNRegressor(units=16, epochs=EPOCHS, random_state=0,
                         distribute="mirrored").fit(X, y)
-strategy = tsrnn.distributed.make_strategy("mirrored")
+strategy = tsrnn.nn.distributed.make_strategy("mirrored")
 print("replicas here:", strategy.num_replicas_in_sync)
 print("training loss per epoch:", np.round(mirrored.history_["loss"], 3))
 print("forecast shape:", mirrored.predict(X[-1:]).shape)
@@ -383,8 +383,8 @@ for index in range(2):
 
 ```python
 from tsrnn import build_rnn, compile_model
-from tsrnn.distributed import fit_distributed
-from tsrnn.outofcore import ParquetWindower
+from tsrnn.nn.distributed import fit_distributed
+from tsrnn.data.parquet import ParquetWindower
 
 windower = ParquetWindower(48, 24, target="value", val_size=0.1,
                            test_size=0.1).fit("/shared/panel/")

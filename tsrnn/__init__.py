@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from .windows import make_windows, n_windows, window_span, window_starts
+from tsrnn.data.windows import make_windows, n_windows, window_span, window_starts
 
 __version__ = "0.1.0"
 
@@ -16,50 +16,50 @@ __version__ = "0.1.0"
 # first access (PEP 562) so that `import tsrnn` stays light.
 _LAZY = {
     # numpy / pandas layer
-    "pad_sequences": "sequences",
-    "Windower": "frames",
-    "WindowSet": "frames",
+    "pad_sequences": "data.sequences",
+    "Windower": "data.windower",
+    "WindowSet": "data.windower",
     # tf.data layer
-    "make_dataset": "data",
+    "make_dataset": "data.tfdata",
     # Keras model builders
-    "build_rnn": "models",
-    "build_dense": "models",
-    "build_seq2seq": "models",
-    "build_segrnn": "models",
-    "compile_model": "models",
-    "recursive_predict": "models",
+    "build_rnn": "nn.models",
+    "build_dense": "nn.models",
+    "build_seq2seq": "nn.models",
+    "build_segrnn": "nn.models",
+    "compile_model": "nn.models",
+    "recursive_predict": "nn.models",
     # baselines and order sensitivity
-    "naive_forecast": "baselines",
-    "seasonal_naive_forecast": "baselines",
-    "window_mean_forecast": "baselines",
-    "infer_period": "baselines",
+    "naive_forecast": "evaluation.baselines",
+    "seasonal_naive_forecast": "evaluation.baselines",
+    "window_mean_forecast": "evaluation.baselines",
+    "infer_period": "evaluation.baselines",
     "order_sensitivity": "order",
     # scikit-learn estimators
-    "RNNRegressor": "estimators",
-    "RNNClassifier": "estimators",
-    "DenseRegressor": "estimators",
-    "DenseClassifier": "estimators",
+    "RNNRegressor": "estimators.classes",
+    "RNNClassifier": "estimators.classes",
+    "DenseRegressor": "estimators.classes",
+    "DenseClassifier": "estimators.classes",
     # forecasting API
-    "Forecaster": "forecasting",
-    "backtest": "backtesting",
-    "grid_search": "backtesting",
-    "BacktestResult": "backtesting",
-    "Log": "transforms",
-    "Difference": "transforms",
-    "Scale": "transforms",
-    "mae": "metrics",
-    "rmse": "metrics",
-    "mape": "metrics",
-    "smape": "metrics",
-    "mase": "metrics",
-    "interval_coverage": "metrics",
+    "Forecaster": "forecasting.forecaster",
+    "backtest": "forecasting.backtesting",
+    "grid_search": "forecasting.backtesting",
+    "BacktestResult": "forecasting.backtesting",
+    "Log": "forecasting.transforms",
+    "Difference": "forecasting.transforms",
+    "Scale": "forecasting.transforms",
+    "mae": "evaluation.metrics",
+    "rmse": "evaluation.metrics",
+    "mape": "evaluation.metrics",
+    "smape": "evaluation.metrics",
+    "mase": "evaluation.metrics",
+    "interval_coverage": "evaluation.metrics",
     # scaling past one process
-    "ParquetWindower": "outofcore",
-    "fit_distributed": "distributed",
-    "make_strategy": "distributed",
-    "map_tasks": "parallel",
-    "fit_per_series": "parallel",
-    "series_covariates": "identity",
+    "ParquetWindower": "data.parquet",
+    "fit_distributed": "nn.distributed",
+    "make_strategy": "nn.distributed",
+    "map_tasks": "forecasting.parallel",
+    "fit_per_series": "forecasting.parallel",
+    "series_covariates": "data.identity",
     # plots
     "plot_forecast": "plotting",
     "plot_backtest": "plotting",
@@ -79,12 +79,16 @@ __all__ = [
 
 # Submodules reachable as attributes (`tsrnn.datasets.load_airline()`) without an
 # explicit import.
-_SUBMODULES = ("datasets", "metrics", "plotting")
+_SUBMODULES = {
+    "datasets": "datasets",
+    "metrics": "evaluation.metrics",
+    "plotting": "plotting",
+}
 
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
-        return importlib.import_module(f"tsrnn.{name}")
+        return importlib.import_module(f"tsrnn.{_SUBMODULES[name]}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'tsrnn' has no attribute {name!r}")

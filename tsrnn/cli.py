@@ -161,7 +161,7 @@ def _irregular_reason(index: pd.DatetimeIndex) -> str:
 # ------------------------------------------------------------------- classification
 def read_sequences(path, label_col=None):
     """Read a ``.ts`` file, or a CSV with one case per row and a label column."""
-    from .datasets import read_ts
+    from tsrnn.datasets import read_ts
 
     path = Path(path)
     if not path.is_file():
@@ -189,7 +189,7 @@ def read_sequences(path, label_col=None):
 def run_classify(args) -> int:
     from sklearn.metrics import accuracy_score, confusion_matrix
 
-    from .estimators import DenseClassifier, RNNClassifier
+    from tsrnn.estimators.classes import DenseClassifier, RNNClassifier
 
     X_train, y_train = read_sequences(args.train, args.label_col)
     X_test, y_test = read_sequences(args.test, args.label_col)
@@ -297,7 +297,7 @@ def _transforms(name: str, values: pd.DataFrame, period: int):
     auto: log when every value is positive, then first differences, then seasonal
     differences when the history holds at least four seasons, then scaling.
     """
-    from .transforms import Difference, Log, Scale
+    from tsrnn.forecasting.transforms import Difference, Log, Scale
 
     if name == "none":
         return None
@@ -316,7 +316,7 @@ def _estimator(model: str, args):
         from sklearn.linear_model import Ridge
 
         return Ridge(alpha=1.0)
-    from .estimators import DenseRegressor, RNNRegressor
+    from tsrnn.estimators.classes import DenseRegressor, RNNRegressor
 
     settings = {
         "epochs": args.epochs or 60,
@@ -329,7 +329,7 @@ def _estimator(model: str, args):
 
 
 def _holdout_scores(name, actual, predicted, train, period) -> dict:
-    from . import metrics
+    from tsrnn.evaluation import metrics
 
     truth, guess = actual.to_numpy(), np.asarray(predicted, dtype=float)
     row = {
@@ -345,10 +345,14 @@ def _holdout_scores(name, actual, predicted, train, period) -> dict:
 
 
 def run_forecast(args) -> int:
-    from ._validation import infer_freq
-    from .baselines import infer_period, naive_forecast, seasonal_naive_forecast
-    from .forecasting import Forecaster
-    from .plotting import plot_forecast
+    from tsrnn.core.validation import infer_freq
+    from tsrnn.evaluation.baselines import (
+        infer_period,
+        naive_forecast,
+        seasonal_naive_forecast,
+    )
+    from tsrnn.forecasting.forecaster import Forecaster
+    from tsrnn.plotting import plot_forecast
 
     if args.horizon < 1:
         raise CLIError(f"--horizon must be a positive integer; got {args.horizon}.")

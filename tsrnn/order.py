@@ -25,8 +25,8 @@ import pandas as pd
 import tensorflow as tf
 from sklearn.base import clone
 
-from ._training import quiet_retracing
-from ._validation import as_float_array, check_int
+from tsrnn.core.validation import as_float_array, check_int
+from tsrnn.estimators.base import quiet_retracing
 
 __all__ = ["order_sensitivity"]
 

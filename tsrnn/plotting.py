@@ -303,7 +303,7 @@ def plot_windows(
     """
     from matplotlib.patches import Rectangle
 
-    from .windows import window_span, window_starts
+    from tsrnn.data.windows import window_span, window_starts
 
     span = window_span(input_width, horizon, gap=gap)
     if length is None:

@@ -1,0 +1,1 @@
+"""Shared argument checks and the error-message template, used by every layer."""

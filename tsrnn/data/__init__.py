@@ -1,0 +1,2 @@
+"""The data layer: numpy windows, padding, the pandas panel reader, splits,
+the in-memory and Parquet windowers, tf.data."""

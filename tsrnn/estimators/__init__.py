@@ -1,0 +1,1 @@
+"""scikit-learn estimators around the Keras models: fit loop, callbacks, persistence."""

@@ -1,0 +1,1 @@
+"""Forecast metrics and baselines that need no training."""

@@ -1,0 +1,2 @@
+"""Keras layers, model builders, compile, rolling prediction, distribution
+strategies."""
