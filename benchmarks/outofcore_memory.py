@@ -91,7 +91,13 @@ def worker(folder: str, train_steps: int) -> dict:
     baseline = _peak_rss_bytes()
     start = time.perf_counter()
     windower = ParquetWindower(
-        WIDTH, HORIZON, target="y", covariates=["temp", "price"], test_size=0.1
+        WIDTH,
+        HORIZON,
+        target="y",
+        past_covariates=["temp", "price"],
+        id_col="id",
+        time_col="time",
+        test_size=0.1,
     ).fit(folder)
     fitted = time.perf_counter()
     model = compile_model(build_rnn((WIDTH, 3), (HORIZON, 1), units=16, seed=0))

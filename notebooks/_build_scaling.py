@@ -138,7 +138,8 @@ but these per-series numbers.
 from tsrnn.data.parquet import ParquetWindower
 
 windower = ParquetWindower(
-    48, 24, target="value", stride=STRIDE, val_size=0.1, test_size=0.1
+    48, 24, target="value", id_col="id", time_col="time", stride=STRIDE,
+    val_size=0.1, test_size=0.1,
 ).fit(folder)
 print("windows per split:", windower.n_windows_)
 pd.DataFrame({"mean": windower.mean_[:, 0], "std": windower.scale_[:, 0]},
@@ -386,8 +387,8 @@ from tsrnn import build_rnn, compile_model
 from tsrnn.nn.distributed import fit_distributed
 from tsrnn.data.parquet import ParquetWindower
 
-windower = ParquetWindower(48, 24, target="value", val_size=0.1,
-                           test_size=0.1).fit("/shared/panel/")
+windower = ParquetWindower(48, 24, target="value", id_col="id", time_col="time",
+                           val_size=0.1, test_size=0.1).fit("/shared/panel/")
 
 
 def data(num_shards, shard_index, batch_size):  # this worker's files

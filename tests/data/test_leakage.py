@@ -24,7 +24,7 @@ from tsrnn import (
     make_windows,
 )
 from tsrnn.datasets import ETTH1_COLUMNS, load_etth1
-from tsrnn.estimators import base as _training
+from tsrnn.estimators import training as _training
 from tsrnn.forecasting.transforms import Scale
 
 SPIKE = 1e6

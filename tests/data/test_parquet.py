@@ -57,6 +57,10 @@ def collect(dataset):
     return np.concatenate(Xs), np.concatenate(ys)
 
 
+# The id and time columns of the panels written here (ParquetWindower, like
+# Windower, reads one series from a DatetimeIndex by default).
+KEYS = {"id_col": "id", "time_col": "time"}
+
 SETTINGS = {
     "input_width": 24,
     "horizon": 6,
@@ -73,7 +77,11 @@ def test_every_split_matches_the_in_memory_windower_on_real_data(
 ):
     folder = write_files(etth1_panel, tmp_path, [["s0", "s1"], ["s2"], ["s3", "s4"]])
     streamed = ParquetWindower(
-        target="OT", covariates=["HUFL", "HULL"], scale_by=scale_by, **SETTINGS
+        target="OT",
+        past_covariates=["HUFL", "HULL"],
+        scale_by=scale_by,
+        **KEYS,
+        **SETTINGS,
     ).fit(folder)
     memory = Windower(
         target="OT",
@@ -92,6 +100,71 @@ def test_every_split_matches_the_in_memory_windower_on_real_data(
         np.testing.assert_allclose(y, y_mem, rtol=1e-5, atol=1e-5)
 
 
+def collect_future(dataset):
+    """``((X, X_future), y)`` batches as three arrays."""
+    parts = [(X.numpy(), F.numpy(), y.numpy()) for (X, F), y in dataset]
+    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
+
+
+def test_future_covariates_and_calendar_match_the_in_memory_windower_on_real_data(
+    etth1_panel, tmp_path
+):
+    folder = write_files(etth1_panel, tmp_path, [["s0", "s1", "s2"], ["s3", "s4"]])
+    roles = {
+        "target": "OT",
+        "past_covariates": ["HUFL"],
+        "future_covariates": ["HULL"],
+        "calendar": ["hour", "dayofweek"],
+        **KEYS,
+        **SETTINGS,
+    }
+    streamed = ParquetWindower(**roles).fit(folder)
+    windower = Windower(**roles, scaler=StandardScaler(), scale_by="series")
+    memory = windower.fit_split(in_file_order(folder))
+    assert streamed.columns_ == windower.columns_
+    assert streamed.future_columns_ == windower.future_columns_
+    assert streamed.n_windows_ == {name: len(s) for name, s in memory.items()}
+    for name, window_set in memory.items():
+        got = collect_future(streamed.dataset(name, include_future=True))
+        expected = collect_future(make_dataset(window_set, include_future=True))
+        assert got[0].shape[-1] == 2 + 1 + 4 and got[1].shape[-1] == 1 + 4
+        for array, truth in zip(got, expected, strict=True):
+            np.testing.assert_allclose(array, truth, rtol=1e-5, atol=1e-5)
+
+
+def test_defaults_are_those_of_windower_and_read_one_series_from_the_index(
+    etth1_dir, tmp_path
+):
+    raw = pd.read_csv(etth1_dir / "ETTh1.csv", parse_dates=["date"], nrows=300)
+    frame = raw.set_index("date")[["OT", "HUFL"]]
+    frame.to_parquet(tmp_path / "etth1.parquet")
+    defaults = ParquetWindower(1).get_params()
+    for name in ("stride", "gap", "target", "past_covariates", "future_covariates"):
+        assert defaults[name] == Windower(1).get_params()[name]
+    for name in ("calendar", "id_col", "time_col", "val_size", "test_size"):
+        assert defaults[name] == Windower(1).get_params()[name] is None
+    streamed = ParquetWindower(24, 6, test_size=48).fit(tmp_path)
+    memory = Windower(24, 6, test_size=48, scaler=StandardScaler()).fit_split(frame)
+    assert streamed.columns_ == ("OT", "HUFL") and streamed.series_ids_.tolist() == [0]
+    for name, window_set in memory.items():
+        X, y = collect(streamed.dataset(name, batch_size=50))
+        X_mem, y_mem = collect(make_dataset(window_set, batch_size=50))
+        np.testing.assert_allclose(X, X_mem, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(y, y_mem, rtol=1e-5, atol=1e-5)
+
+
+def test_the_old_covariates_keyword_raises_TypeError():
+    with pytest.raises(TypeError, match="covariates"):
+        ParquetWindower(4, target="y", covariates=["x"])
+
+
+def test_fit_raises_ValueError_for_several_files_without_id_col(tmp_path):
+    one_series().set_index("time").to_parquet(tmp_path / "a.parquet")
+    one_series().set_index("time").to_parquet(tmp_path / "b.parquet")
+    with pytest.raises(ValueError, match=r"`id_col` must be a column name when"):
+        ParquetWindower(4, target="y").fit(tmp_path)
+
+
 def test_windows_never_cross_series_and_carry_their_series_index(tmp_path):
     # Each value encodes its series (thousands) and its row (units).
     frame = pd.concat(
@@ -107,7 +180,7 @@ def test_windows_never_cross_series_and_carry_their_series_index(tmp_path):
         ]
     )
     folder = write_files(frame, tmp_path, [[0, 1], [2, 3]])
-    windower = ParquetWindower(5, 3, target="y", scale_by=None).fit(folder)
+    windower = ParquetWindower(5, 3, target="y", scale_by=None, **KEYS).fit(folder)
     dataset = windower.dataset(batch_size=7, series_index=True, shuffle=True, seed=0)
     seen = 0
     for (X, series), y in dataset:
@@ -126,7 +199,7 @@ def test_shuffled_epochs_visit_each_window_once_mix_files_and_repeat_with_seed(
     etth1_panel, tmp_path
 ):
     folder = write_files(etth1_panel, tmp_path, [[f"s{k}"] for k in range(5)])
-    windower = ParquetWindower(12, 2, target="OT", scale_by=None).fit(folder)
+    windower = ParquetWindower(12, 2, target="OT", scale_by=None, **KEYS).fit(folder)
     ordered, _ = collect(windower.dataset(batch_size=64))
     first, _ = collect(windower.dataset(batch_size=64, shuffle=True, seed=3))
     again, _ = collect(windower.dataset(batch_size=64, shuffle=True, seed=3))
@@ -151,7 +224,7 @@ def test_shuffled_epochs_visit_each_window_once_mix_files_and_repeat_with_seed(
 
 
 def test_statistics_never_see_validation_or_test_rows(etth1_panel, tmp_path):
-    settings = {"target": "OT", "covariates": ["HUFL"], **SETTINGS}
+    settings = {"target": "OT", "past_covariates": ["HUFL"], **KEYS, **SETTINGS}
     clean = ParquetWindower(**settings).fit(
         write_files(etth1_panel, tmp_path / "clean", [["s0", "s1", "s2", "s3", "s4"]])
         if (tmp_path / "clean").mkdir() is None
@@ -178,7 +251,9 @@ def test_predict_unscales_and_dates_the_forecast_of_every_series(etth1_panel, tm
     import keras
 
     folder = write_files(etth1_panel, tmp_path, [["s0", "s3"], ["s1", "s2", "s4"]])
-    windower = ParquetWindower(24, 3, target="OT", covariates=["HUFL"]).fit(folder)
+    windower = ParquetWindower(
+        24, 3, target="OT", past_covariates=["HUFL"], **KEYS
+    ).fit(folder)
     # A model that repeats the last scaled target: unscaled, the last value.
     inputs = keras.Input((24, 2))
     last = keras.layers.Lambda(lambda x: keras.ops.repeat(x[:, -1:, :1], 3, axis=1))
@@ -197,7 +272,7 @@ def test_a_keras_model_trains_from_the_files(etth1_panel, tmp_path):
     from tsrnn import build_rnn, compile_model
 
     folder = write_files(etth1_panel, tmp_path, [["s0", "s1"], ["s2", "s3", "s4"]])
-    windower = ParquetWindower(24, 2, target="OT", val_size=24).fit(folder)
+    windower = ParquetWindower(24, 2, target="OT", val_size=24, **KEYS).fit(folder)
     model = compile_model(build_rnn((24, 1), (2, 1), units=4, seed=0))
     history = model.fit(
         windower.dataset(shuffle=True, seed=0, batch_size=128),
@@ -213,7 +288,7 @@ def test_a_keras_model_trains_from_the_files(etth1_panel, tmp_path):
 def test_the_files_are_left_unchanged(etth1_panel, tmp_path):
     folder = write_files(etth1_panel, tmp_path, [["s0", "s1", "s2", "s3", "s4"]])
     before = (folder / "part-00.parquet").read_bytes()
-    windower = ParquetWindower(**{"target": "OT", **SETTINGS}).fit(folder)
+    windower = ParquetWindower(**{"target": "OT", **KEYS, **SETTINGS}).fit(folder)
     collect(windower.dataset("test"))
     assert (folder / "part-00.parquet").read_bytes() == before
 
@@ -235,13 +310,13 @@ def test_fit_raises_ValueError_when_a_series_spans_two_files(tmp_path):
     one_series(n=20).to_parquet(tmp_path / "a.parquet")
     one_series(n=20, start="2025-01-01").to_parquet(tmp_path / "b.parquet")
     with pytest.raises(ValueError, match=r"Series 'a' must lie whole in one file"):
-        ParquetWindower(4, target="y").fit(tmp_path)
+        ParquetWindower(4, target="y", **KEYS).fit(tmp_path)
 
 
 def test_fit_raises_ValueError_naming_series_and_timestamp_of_a_gap(tmp_path):
     one_series().drop(index=[7]).to_parquet(tmp_path / "a.parquet")
     with pytest.raises(ValueError, match=r"series 'a' in a.parquet.*2024-01-09"):
-        ParquetWindower(4, target="y").fit(tmp_path)
+        ParquetWindower(4, target="y", **KEYS).fit(tmp_path)
 
 
 def test_fit_raises_ValueError_naming_column_and_timestamp_of_a_NaN(tmp_path):
@@ -249,19 +324,19 @@ def test_fit_raises_ValueError_naming_column_and_timestamp_of_a_NaN(tmp_path):
     frame.loc[5, "y"] = np.nan
     frame.to_parquet(tmp_path / "a.parquet")
     with pytest.raises(ValueError, match=r"Column 'y' must hold finite.*2024-01-06"):
-        ParquetWindower(4, target="y").fit(tmp_path)
+        ParquetWindower(4, target="y", **KEYS).fit(tmp_path)
 
 
 def test_fit_raises_ValueError_listing_missing_columns(tmp_path):
     one_series().to_parquet(tmp_path / "a.parquet")
     with pytest.raises(ValueError, match=r"Columns \['price'\] must be in every"):
-        ParquetWindower(4, target="y", covariates=["price"]).fit(tmp_path)
+        ParquetWindower(4, target="y", past_covariates=["price"], **KEYS).fit(tmp_path)
 
 
 def test_fit_raises_ValueError_when_a_series_is_too_short_for_its_splits(tmp_path):
     one_series(n=12).to_parquet(tmp_path / "a.parquet")
     with pytest.raises(ValueError, match=r"training rows of series 'a' must number"):
-        ParquetWindower(4, 2, target="y", test_size=8).fit(tmp_path)
+        ParquetWindower(4, 2, target="y", test_size=8, **KEYS).fit(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -276,16 +351,18 @@ def test_fit_raises_ValueError_when_a_series_is_too_short_for_its_splits(tmp_pat
 def test_fit_rejects_bad_parameters(tmp_path, params, error, pattern):
     one_series().to_parquet(tmp_path / "a.parquet")
     with pytest.raises(error, match=pattern):
-        ParquetWindower(**{"input_width": 4, "target": "y", **params}).fit(tmp_path)
+        ParquetWindower(**{"input_width": 4, "target": "y", **KEYS, **params}).fit(
+            tmp_path
+        )
 
 
 def test_fit_raises_ValueError_for_a_folder_without_parquet_files(tmp_path):
     with pytest.raises(ValueError, match=r"at least one \*\.parquet file"):
-        ParquetWindower(4, target="y").fit(tmp_path)
+        ParquetWindower(4, target="y", **KEYS).fit(tmp_path)
 
 
 def test_dataset_raises_ValueError_for_a_split_not_configured(tmp_path):
     one_series().to_parquet(tmp_path / "a.parquet")
-    windower = ParquetWindower(4, target="y").fit(tmp_path)
+    windower = ParquetWindower(4, target="y", **KEYS).fit(tmp_path)
     with pytest.raises(ValueError, match=r"`split` must be one of \['train'\]"):
         windower.dataset("test")

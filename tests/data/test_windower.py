@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pandas.tseries.frequencies import to_offset
 from sklearn.base import clone
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from tsrnn import Windower, WindowSet, make_windows, n_windows
+from tsrnn.data.panel import Panel, read_frame
+from tsrnn.data.spec import check_spec
 from tsrnn.exceptions import DataWarning
 
 
@@ -584,3 +588,120 @@ def test_transform_future_needs_last_only_and_future_covariates(long_frame):
     without = Windower(5, 3, target="value", id_col="id", time_col="time").fit(frame)
     with pytest.raises(ValueError, match="no future_covariates"):
         without.transform(frame, last_only=True, future=future)
+
+
+# ----------------------------------------------------------- a Panel as input
+
+
+def assert_same_windows(got: WindowSet, expected: WindowSet) -> None:
+    np.testing.assert_array_equal(got.values, expected.values)
+    np.testing.assert_array_equal(got.starts, expected.starts)
+    np.testing.assert_array_equal(got.series_id, expected.series_id)
+    np.testing.assert_array_equal(got.target_time, expected.target_time)
+    assert got.columns == expected.columns
+    assert (got.id_name, got.time_name) == (expected.id_name, expected.time_name)
+
+
+PANEL_WINDOWER = {
+    "input_width": 5,
+    "horizon": 3,
+    "stride": 2,
+    "target": "value",
+    "future_covariates": ["plan"],
+    "calendar": ["day"],
+    "id_col": "id",
+    "time_col": "time",
+    "scaler": StandardScaler(),
+    "scale_by": "series",
+    "val_size": 0.2,
+    "test_size": 10,
+}
+
+
+def test_windows_from_a_panel_equal_windows_from_its_frame(long_frame):
+    frame, _ = plan_frame(long_frame)
+    from_frame = Windower(**PANEL_WINDOWER).fit(frame)
+    panel = read_frame(frame, check_spec(from_frame.get_params()))
+    from_panel = Windower(**PANEL_WINDOWER).fit(panel)
+    assert from_panel.columns_ == from_frame.columns_
+    for sid, scaler in from_frame.scalers_.items():
+        np.testing.assert_array_equal(from_panel.scalers_[sid].mean_, scaler.mean_)
+    expected = from_frame.split(frame)
+    for got in (from_panel.split(panel), from_frame.split(panel)):
+        assert got.keys() == expected.keys()
+        for name, window_set in expected.items():
+            assert_same_windows(got[name], window_set)
+    assert_same_windows(from_panel.transform(panel), from_frame.transform(frame))
+    assert_same_windows(
+        from_panel.transform(panel, last_only=True),
+        from_frame.transform(frame, last_only=True),
+    )
+
+
+def test_a_panel_from_blocks_windows_like_the_frame_it_holds(long_frame):
+    frame, _ = plan_frame(long_frame)
+    parts = [part for _, part in frame.groupby("id", sort=False)]
+    panel = Panel.from_blocks(
+        ids=[part["id"].iloc[0] for part in parts],
+        times_per_series=[part["time"] for part in parts],
+        data_per_series=[part[["value", "plan"]].to_numpy() for part in parts],
+        columns=["value", "plan"],
+        freq="D",
+        id_name="id",
+        time_name="time",
+    )
+    windower = Windower(**PANEL_WINDOWER)
+    expected = windower.fit_split(frame)
+    got = clone(windower).fit_split(panel)
+    for name, window_set in expected.items():
+        assert_same_windows(got[name], window_set)
+    # take keeps rows [lo, hi) of each series, as slicing the frame would.
+    lo, hi = [2, 0, 5], [50, 45, 70]
+    short = pd.concat(
+        part.iloc[a:b] for part, a, b in zip(parts, lo, hi, strict=True)
+    ).reset_index(drop=True)
+    assert_same_windows(
+        clone(windower).fit(short).transform(short),
+        clone(windower).fit(panel.take(lo, hi)).transform(panel.take(lo, hi)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda p: replace(p, columns=("plan", "value")), r"`panel.columns` must be"),
+        (lambda p: replace(p, columns=("value",), data=p.data[:, :1]), "columns"),
+        (lambda p: replace(p, freq=to_offset("h")), r"`panel.freq` must be"),
+        (lambda p: replace(p, tz="UTC"), r"`panel.tz` must be"),
+    ],
+    ids=["order", "missing", "freq", "tz"],
+)
+def test_a_panel_that_does_not_match_the_windower_raises(long_frame, edit, match):
+    frame, _ = plan_frame(long_frame)
+    windower = Windower(**PANEL_WINDOWER).fit(frame)
+    panel = read_frame(frame, check_spec(windower.get_params()))
+    with pytest.raises(ValueError, match=match):
+        windower.transform(edit(panel))
+    if "panel.columns" in match:
+        with pytest.raises(ValueError, match=match):
+            clone(windower).fit(edit(panel))
+
+
+def test_future_dict_gives_the_windows_of_the_future_frame(long_frame):
+    frame, future = plan_frame(long_frame)
+    windower = Windower(
+        5, 3, gap=1, future_covariates=["plan"], id_col="id", time_col="time"
+    ).fit(frame)
+    expected = windower.transform(frame, last_only=True, future=future)
+    # The gap row is skipped: the values of the 3 target steps, 2-4 days ahead.
+    known = {
+        sid: 1000.0 + 10 * k + np.arange(1, 4)[:, None]
+        for k, sid in enumerate(["a", "b", "c"])
+    }
+    panel = read_frame(frame, check_spec(windower.get_params()))
+    for data in (frame, panel):
+        got = windower.transform(data, last_only=True, future=known)
+        assert_same_windows(got, expected)
+        np.testing.assert_array_equal(got.X_future, expected.X_future)
+    with pytest.raises(ValueError, match="`future` must be a dict with"):
+        windower.transform(panel, last_only=True, future={"a": known["a"]})

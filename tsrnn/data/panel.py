@@ -1,83 +1,33 @@
-"""Validation at the boundary of the pandas layer: arguments and frames.
+"""The validated container of the data layer: :class:`Panel` and :func:`read_frame`.
 
-Two checks happen once, in :meth:`tsrnn.Windower.fit` and ``transform``, and
-produce validated containers that the rest of :mod:`tsrnn.data.windower` trusts:
-
-- :func:`check_spec` turns the ``Windower`` arguments into a :class:`Spec`;
-- :func:`read_frame` turns a DataFrame into a :class:`Panel`: one float64 array
-  of the value columns with the rows of each series contiguous and in time
-  order, on a regular time grid, with missing values handled by the policy.
+:func:`read_frame` checks a DataFrame once and returns a :class:`Panel`: one
+float64 array of the value columns with the rows of each series contiguous
+and in time order, on a regular time grid, with missing values handled by the
+policy. :class:`tsrnn.Windower` trusts a Panel and never re-parses it; a
+caller that already holds checked series (the Forecaster) builds one with
+:meth:`Panel.from_blocks` instead of writing a DataFrame to be read again.
 
 The caller's DataFrame is only read, never modified.
 """
 
 from __future__ import annotations
 
-import numbers
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from tsrnn.core.validation import check_int, infer_freq, message, plain
+from tsrnn.core.validation import infer_freq, message
+from tsrnn.data.spec import WIDE_ID, Spec
+from tsrnn.data.timestamps import (
+    check_order,
+    label_of,
+    local_index,
+    read_timestamps,
+)
 
-NAN_POLICIES = ("raise", "drop_windows", "ffill", "interpolate")
-FILL_METHODS = ("ffill", "interpolate", "zero")
-SCALE_BY = ("global", "series")
-# name -> (accessor on a DatetimeIndex, period or None for "days in the month")
-CALENDAR = {
-    "minute": ("minute", 60),
-    "hour": ("hour", 24),
-    "dayofweek": ("day_of_week", 7),
-    "day": ("day", None),
-    "dayofyear": ("day_of_year", None),
-    "weekofyear": ("weekofyear", 53),
-    "month": ("month", 12),
-    "quarter": ("quarter", 4),
-}
-WIDE_ID = 0
-
-
-@dataclass(frozen=True)
-class Spec:
-    """The validated arguments of a ``Windower``."""
-
-    input_width: int
-    horizon: int
-    stride: int
-    gap: int
-    target: tuple | None
-    past: tuple
-    future: tuple
-    calendar: tuple
-    id_col: object
-    time_col: object
-    freq: pd.DateOffset | None
-    fill_missing: str | None
-    nan_policy: str
-    scaler: object
-    scale_by: str
-    val_size: object
-    test_size: object
-    names_series: bool = True
-
-    @property
-    def span(self) -> int:
-        return self.input_width + self.gap + self.horizon
-
-    def labels(self, ids):
-        """``ids`` for messages about a series, or None when none should be named.
-
-        A wide frame has one series with an internal id; so does a caller (the
-        Forecaster) that windows one wide series as a long frame of its own.
-        """
-        return ids if self.id_col is not None and self.names_series else None
-
-    def series_label(self, ids, k: int) -> str:
-        """ " of series 'a'" for series ``k`` of a long frame, else nothing."""
-        return _series_label(self.labels(ids), k)
+__all__ = ["Panel", "read_data", "read_frame", "resolve_columns"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +37,24 @@ class Panel:
     ``times`` are datetime64[ns]; for tz-aware input they hold UTC wall time and
     ``tz`` holds the zone. ``data`` columns are ``columns`` (targets, past
     covariates, future covariates) and may hold NaN only under
-    ``nan_policy="drop_windows"``.
+    ``nan_policy="drop_windows"``. ``id_name`` is None for one wide series,
+    whose id (``0``) is internal and never named in messages.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> panel = Panel.from_blocks(
+    ...     ["a", "b"],
+    ...     [pd.date_range("2024-01-01", periods=3), pd.date_range("2024-02-01",
+    ...                                                           periods=2)],
+    ...     [np.arange(3.0)[:, None], np.arange(2.0)[:, None]],
+    ...     columns=["y"], freq="D", id_name="id", time_name="time")
+    >>> panel.bounds.tolist(), panel.data[:, 0].tolist()
+    ([0, 3, 5], [0.0, 1.0, 2.0, 0.0, 1.0])
+    >>> panel.take([1, 0], [3, 1]).data[:, 0].tolist()
+    [1.0, 2.0, 0.0]
+    >>> panel.take(0, 1, series=[1]).ids.tolist()
+    ['b']
     """
 
     ids: np.ndarray
@@ -100,184 +67,224 @@ class Panel:
     id_name: object
     time_name: object
 
+    @classmethod
+    def from_blocks(
+        cls,
+        ids,
+        times_per_series,
+        data_per_series,
+        columns,
+        freq,
+        tz=None,
+        id_name=None,
+        time_name=None,
+    ) -> Panel:
+        """A Panel from series already checked by the caller (not re-checked).
+
+        Parameters
+        ----------
+        ids : sequence
+            Series ids, in the order of the other arguments.
+        times_per_series : sequence of DatetimeIndex or datetime64 arrays
+            Timestamps of each series, increasing on the grid of ``freq``.
+            Tz-aware ones are converted to ``tz``; naive ones are read as
+            UTC wall time when ``tz`` is set.
+        data_per_series : sequence of arrays of shape (n_k, len(columns))
+            Values of each series, in the order of ``columns``.
+        columns : sequence of str
+            Targets, then past covariates, then future covariates.
+        freq : str or DateOffset
+            Frequency of every series.
+        tz : tzinfo or str, default=None
+            Time zone of the timestamps.
+        id_name, time_name : str, default=None
+            Names of the id and time columns; ``id_name=None`` marks one
+            wide series whose id is never named in messages.
+
+        Returns
+        -------
+        Panel
+        """
+        width = len(columns)
+        blocks = [
+            np.asarray(block, dtype=np.float64).reshape(-1, width)
+            for block in data_per_series
+        ]
+        stamps = [_as_utc_times(times) for times in times_per_series]
+        lengths = [len(block) for block in blocks]
+        if [len(times) for times in stamps] != lengths or len(ids) != len(blocks):
+            raise ValueError(
+                message(
+                    "times_per_series",
+                    "one timestamp per row of data_per_series, for each of `ids`",
+                    f"<{[len(times) for times in stamps]} timestamps>",
+                    f"The data has {lengths} rows for {len(ids)} ids.",
+                )
+            )
+        values = np.asarray(ids)
+        return cls(
+            ids=values.astype(object) if values.dtype.kind in "OTU" else values,
+            bounds=np.r_[0, np.cumsum(lengths)].astype(np.int64),
+            times=np.concatenate(stamps) if stamps else np.empty(0, "M8[ns]"),
+            data=np.concatenate(blocks) if blocks else np.empty((0, width)),
+            columns=tuple(columns),
+            tz=tz,
+            freq=to_offset(freq),
+            id_name=id_name,
+            time_name=time_name,
+        )
+
+    def take(self, lo, hi, *, series=None) -> Panel:
+        """Rows ``[lo[i], hi[i])`` of each series (rows relative to the series).
+
+        A series may be left with no rows; windowing skips it.
+
+        Parameters
+        ----------
+        lo, hi : int or array-like of int
+            One entry per kept series (a number applies to all).
+        series : array-like of int, default=None
+            Positions in ``ids`` of the series to keep, in this order; None
+            keeps every series.
+
+        Returns
+        -------
+        Panel
+        """
+        keep = np.arange(len(self.ids)) if series is None else np.asarray(series)
+        first = self.bounds[keep]
+        lo = first + np.broadcast_to(np.asarray(lo, dtype=np.int64), keep.shape)
+        hi = first + np.broadcast_to(np.asarray(hi, dtype=np.int64), keep.shape)
+        rows = np.concatenate(
+            [np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [[]]
+        ).astype(np.int64)
+        return replace(
+            self,
+            ids=self.ids[keep],
+            bounds=np.r_[0, np.cumsum(hi - lo)].astype(np.int64),
+            times=self.times[rows],
+            data=self.data[rows],
+        )
+
     def local_index(self, times: np.ndarray | None = None) -> pd.DatetimeIndex:
         """``times`` as a DatetimeIndex in the frame's own time zone."""
-        index = pd.DatetimeIndex(self.times if times is None else times)
-        return (
-            index if self.tz is None else index.tz_localize("UTC").tz_convert(self.tz)
-        )
+        return local_index(self.times if times is None else times, self.tz)
 
     def series(self, k: int) -> slice:
+        """Rows of series ``k`` in ``times`` and ``data``."""
         return slice(int(self.bounds[k]), int(self.bounds[k + 1]))
 
+    def label(self, k: int) -> str:
+        """`` of series 'a'`` for series ``k`` in messages; nothing when wide."""
+        return label_of(None if self.id_name is None else self.ids, k)
 
-# --------------------------------------------------------------------- arguments
-
-
-def check_spec(params: dict, *, names_series: bool = True) -> Spec:
-    """Validate the arguments of a ``Windower`` (its ``get_params()``).
-
-    ``names_series=False`` keeps the series ids of a long frame out of error
-    messages (for a caller whose id column is its own, not the user's).
-    """
-    p = params
-    input_width = check_int("input_width", p["input_width"])
-    horizon = check_int("horizon", p["horizon"])
-    stride = check_int("stride", p["stride"])
-    gap = check_int("gap", p["gap"], minimum=0)
-    target = None if p["target"] is None else _names("target", p["target"])
-    past = _names("past_covariates", p["past_covariates"], empty=True)
-    future = _names("future_covariates", p["future_covariates"], empty=True)
-    calendar = _names("calendar", p["calendar"], empty=True)
-    for name in calendar:
-        if name not in CALENDAR:
-            raise ValueError(
-                message("calendar", f"a list of names from {list(CALENDAR)}", name)
-            )
-    _no_overlap({"target": target or (), "past_covariates": past, "future": future})
-    freq = p["freq"]
-    if freq is not None:
-        try:
-            freq = to_offset(freq)
-        except (ValueError, TypeError) as error:
-            raise ValueError(
-                message("freq", "a pandas frequency such as 'h', 'D' or 'MS'", freq)
-            ) from error
-    for name, allowed in (
-        ("fill_missing", (None, *FILL_METHODS)),
-        ("nan_policy", NAN_POLICIES),
-        ("scale_by", SCALE_BY),
-    ):
-        if p[name] not in allowed:
-            raise ValueError(message(name, f"one of {list(allowed)}", p[name]))
-    scaler = p["scaler"]
-    if scaler is not None and not all(
-        callable(getattr(scaler, m, None)) for m in ("fit", "transform")
-    ):
-        raise TypeError(
-            message(
-                "scaler",
-                "a scikit-learn transformer (with fit, transform, inverse_transform)",
-                scaler,
-                "Pass e.g. sklearn.preprocessing.StandardScaler().",
-            )
-        )
-    if scaler is not None and not callable(getattr(scaler, "inverse_transform", None)):
-        raise TypeError(
-            message(
-                "scaler",
-                "invertible (have inverse_transform) so predictions map back",
-                scaler,
-            )
-        )
-    return Spec(
-        input_width=input_width,
-        horizon=horizon,
-        stride=stride,
-        gap=gap,
-        target=target,
-        past=past,
-        future=future,
-        calendar=calendar,
-        id_col=p["id_col"],
-        time_col=p["time_col"],
-        freq=freq,
-        fill_missing=p["fill_missing"],
-        nan_policy=p["nan_policy"],
-        scaler=scaler,
-        scale_by=p["scale_by"],
-        val_size=_split_size("val_size", p["val_size"]),
-        test_size=_split_size("test_size", p["test_size"]),
-        names_series=names_series,
-    )
+    def after(self, last, count: int) -> np.ndarray:
+        """The ``count`` timestamps after ``last`` on the grid (as ``times``)."""
+        local = self.local_index(np.array([last]))[0]
+        future = pd.date_range(local, periods=count + 1, freq=self.freq)[1:]
+        if self.tz is not None:
+            future = future.tz_convert("UTC").tz_localize(None)
+        return future.as_unit("ns").to_numpy()
 
 
-def _names(name: str, value, *, empty: bool = False) -> tuple:
-    if empty and value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list | tuple | pd.Index) or not (len(value) or empty):
-        raise TypeError(
-            message(name, "a column name or a non-empty list of column names", value)
-        )
-    names = tuple(value)
-    if len(set(names)) != len(names):
-        raise ValueError(message(name, "a list without repeated names", value))
-    return names
-
-
-def _no_overlap(groups: dict) -> None:
-    seen: dict = {}
-    for group, names in groups.items():
-        for column in names:
-            if column in seen:
-                raise ValueError(
-                    f"Column {column!r} is listed in both `{seen[column]}` and "
-                    f"`{group}`. A column plays one role; list it only once."
-                )
-            seen[column] = group
-
-
-def _split_size(name: str, value):
-    """None, a fraction in (0, 1), a positive row count, or a pd.Timestamp."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise TypeError(message(name, "a fraction, a row count or a timestamp", value))
-    if isinstance(value, numbers.Integral):
-        return check_int(name, value)
-    if isinstance(value, numbers.Real):
-        if not 0.0 < value < 1.0:
-            raise ValueError(
-                message(name, "a fraction strictly between 0 and 1", value)
-            )
-        return float(value)
-    if isinstance(value, str | datetime | date | np.datetime64 | pd.Timestamp):
-        try:
-            return pd.Timestamp(value)
-        except (ValueError, TypeError) as error:
-            raise ValueError(message(name, "a parseable timestamp", value)) from error
-    raise TypeError(
-        message(
-            name,
-            "a fraction in (0, 1), a number of rows, or a timestamp",
-            value,
-            "Example: test_size=0.2, test_size=36 or test_size='1958-01-01'.",
-        )
-    )
+def _as_utc_times(times) -> np.ndarray:
+    index = pd.DatetimeIndex(times)
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    return index.as_unit("ns").to_numpy()
 
 
 # ------------------------------------------------------------------------ frames
 
 
-def read_frame(frame, spec: Spec, *, columns=None, freq=None, tz=False) -> Panel:
+def read_data(data, spec: Spec, *, columns=None, freq=None, tz=False) -> Panel:
+    """``data`` as a :class:`Panel`: a DataFrame is read, a Panel is trusted.
+
+    A Panel is not re-checked, only compared with what the windower needs: its
+    ``columns`` must be the targets, then the past covariates, then the future
+    covariates of ``spec`` (``columns`` once fitted); once fitted, its ``freq``
+    and ``tz`` must be the fitted ones. Arguments as for :func:`read_frame`.
+    """
+    if not isinstance(data, Panel):
+        return read_frame(data, spec, columns=columns, freq=freq, tz=tz)
+    if columns is None:
+        covariates = (*spec.past, *spec.future)
+        target = spec.target
+        if target is None:
+            target = tuple(c for c in data.columns if c not in covariates)
+        columns = (*target, *covariates)
+        freq = spec.freq
+    if tuple(data.columns) != tuple(columns) or len(columns) == len(spec.past) + len(
+        spec.future
+    ):
+        raise ValueError(
+            message(
+                "panel.columns",
+                f"the columns the Windower needs, in order: targets, past "
+                f"covariates, future covariates ({list(columns)})",
+                list(data.columns),
+                "Build the Panel with those columns or change target/covariates.",
+            )
+        )
+    if freq is not None and data.freq != freq:
+        raise ValueError(
+            message(
+                "panel.freq",
+                f"the frequency of the Windower ({freq.freqstr!r})",
+                data.freq.freqstr,
+            )
+        )
+    if tz is not False and str(data.tz) != str(tz):
+        raise ValueError(
+            message(
+                "panel.tz",
+                f"the time zone the Windower was fitted on (tz={tz})",
+                str(data.tz),
+                "Convert the timestamps to that zone first.",
+            )
+        )
+    return data
+
+
+def read_frame(
+    frame,
+    spec: Spec,
+    *,
+    columns=None,
+    freq=None,
+    tz=False,
+    name="frame",
+    sort_series=False,
+) -> Panel:
     """Validate ``frame`` and return its series as a :class:`Panel`.
 
     At fit time ``columns``/``freq`` are None and are resolved from the frame;
     at transform time they are the fitted ones and ``tz`` is the fitted zone
-    (``False`` means "not fitted yet").
+    (``False`` means "not fitted yet"). ``name`` is the argument the caller
+    passed ``frame`` as, for messages. ``sort_series=True`` puts the rows of
+    each series of a long frame in time order first (the Forecaster's reading:
+    a long frame's rows may come in any order); otherwise unsorted rows raise.
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
-            message("frame", "a pandas DataFrame", type(frame).__name__)
+            message(name, "a pandas DataFrame", type(frame).__name__)
             + " Wrap arrays with pd.DataFrame(..., index=pd.date_range(...))."
         )
     if len(frame) == 0:
-        raise ValueError("`frame` must have rows. Got an empty DataFrame.")
+        raise ValueError(f"`{name}` must have rows. Got an empty DataFrame.")
     if not frame.columns.is_unique:
         repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
         raise ValueError(
-            f"`frame` must have unique column names. Got repeated {repeated}."
+            f"`{name}` must have unique column names. Got repeated {repeated}."
         )
-    for name in ("id_col", "time_col"):
-        column = getattr(spec, name)
+    for key in ("id_col", "time_col"):
+        column = getattr(spec, key)
         if column is not None and column not in frame.columns:
             raise ValueError(
-                message(name, "a column of `frame`", column)
+                message(key, f"a column of `{name}`", column)
                 + f" Available columns: {frame.columns.tolist()}."
             )
-    index, time_name = read_timestamps(frame, spec.time_col)
+    index, time_name = read_timestamps(frame, spec.time_col, name=name)
     if tz is not False and (index.tz is None) != (tz is None):
         raise ValueError(
             "Timestamps must be all tz-aware or all tz-naive: tz-aware and naive "
@@ -285,19 +292,23 @@ def read_frame(frame, spec: Spec, *, columns=None, freq=None, tz=False) -> Panel
             f"tz={index.tz}. Convert with .dt.tz_localize or .dt.tz_convert."
         )
     tz = index.tz
-    codes, ids, id_name = _series_codes(frame, spec.id_col)
+    codes, ids, id_name = series_codes(frame, spec.id_col)
     if columns is None:
-        columns = resolve_columns(frame, spec)
-    values = _numeric(frame, columns)
+        columns = resolve_columns(frame, spec, name=name)
+    values = numeric_values(frame, columns, name=name)
 
-    order = np.argsort(codes, kind="stable")
-    codes = codes[order]
     utc = index if tz is None else index.tz_convert("UTC").tz_localize(None)
-    times = utc.as_unit("ns").to_numpy()[order]
+    times = utc.as_unit("ns").to_numpy()
+    if sort_series:
+        order = np.lexsort((times, codes))
+    else:
+        order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    times = times[order]
     values = values[order]
     bounds = np.searchsorted(codes, np.arange(len(ids) + 1)).astype(np.int64)
-    labels = spec.labels(ids)
-    _check_order(times, bounds, labels, tz)
+    labels = ids if spec.id_col is not None else None
+    check_order(times, bounds, labels, tz)
 
     local = pd.DatetimeIndex(times)
     if tz is not None:
@@ -324,12 +335,12 @@ def read_frame(frame, spec: Spec, *, columns=None, freq=None, tz=False) -> Panel
     )
 
 
-def resolve_columns(frame: pd.DataFrame, spec: Spec) -> tuple:
+def resolve_columns(frame: pd.DataFrame, spec: Spec, *, name="frame") -> tuple:
     """Targets, then past covariates, then future covariates (all numeric)."""
     reserved = {spec.id_col, spec.time_col}
     available = [c for c in frame.columns if c not in reserved]
     covariates = (*spec.past, *spec.future)
-    for name, group in (
+    for key, group in (
         ("target", spec.target or ()),
         ("past_covariates", spec.past),
         ("future_covariates", spec.future),
@@ -337,37 +348,45 @@ def resolve_columns(frame: pd.DataFrame, spec: Spec) -> tuple:
         missing = [c for c in group if c not in available]
         if missing:
             raise ValueError(
-                message(name, "columns of `frame`", list(group))
+                message(key, f"columns of `{name}`", list(group))
                 + f" Missing: {missing}. Available value columns: {available}."
             )
-    target = spec.target
-    if target is None:
-        target = tuple(
-            c for c in available if c not in covariates and _is_numeric(frame[c].dtype)
-        )
-        if not target:
-            raise ValueError(
-                message("target", "given when no value column is numeric", None)
-                + f" Value columns: {available}. Name the target column(s)."
-            )
+    target = spec.target if spec.target is not None else numeric_targets(frame, spec)
     return (*target, *covariates)
 
 
-def _is_numeric(dtype) -> bool:
+def numeric_targets(frame: pd.DataFrame, spec: Spec) -> tuple:
+    """The targets when ``target=None``: numeric value columns, not covariates."""
+    reserved = {spec.id_col, spec.time_col, *spec.past, *spec.future}
+    available = [c for c in frame.columns if c not in {spec.id_col, spec.time_col}]
+    target = tuple(
+        c for c in available if c not in reserved and is_numeric(frame[c].dtype)
+    )
+    if not target:
+        raise ValueError(
+            message("target", "given when no value column is numeric", None)
+            + f" Value columns: {available}. Name the target column(s)."
+        )
+    return target
+
+
+def is_numeric(dtype) -> bool:
+    """Whether a column of ``dtype`` holds real numbers (bool included)."""
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(
         dtype
     )
 
 
-def _numeric(frame: pd.DataFrame, columns) -> np.ndarray:
+def numeric_values(frame: pd.DataFrame, columns, *, name="frame") -> np.ndarray:
+    """``columns`` of ``frame`` as float64 (NaN for missing), checked numeric."""
     for column in columns:
         if column not in frame.columns:
             raise ValueError(
-                f"Column {column!r} must be in `frame`: the Windower was fitted with "
+                f"Column {column!r} must be in `{name}`: the Windower was fitted with "
                 f"columns {list(columns)}. Got frame columns {frame.columns.tolist()}."
             )
         dtype = frame[column].dtype
-        if not _is_numeric(dtype):
+        if not is_numeric(dtype):
             raise TypeError(
                 f"Column {column!r} must be numeric. Got dtype {dtype}. Convert it "
                 "with pd.to_numeric or leave it out of target/covariates."
@@ -375,102 +394,10 @@ def _numeric(frame: pd.DataFrame, columns) -> np.ndarray:
     return frame[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def read_timestamps(
-    frame: pd.DataFrame, time_col, name: str = "frame"
-) -> tuple[pd.DatetimeIndex, object]:
-    """The timestamps of ``frame`` (its ``time_col`` or its DatetimeIndex), checked.
-
-    ``name`` is the argument the caller passed ``frame`` as, for messages.
-    Returns the DatetimeIndex and the name of the time column or index.
-    """
-    if time_col is None:
-        raw, label = frame.index, frame.index.name
-        where = f"the index of `{name}`"
-        if not isinstance(raw, pd.DatetimeIndex):
-            _refuse_mixed_tz(raw, where)
-            raise TypeError(
-                message(f"{name}.index", "a DatetimeIndex", type(raw).__name__)
-                + f" Set one with {name}.set_index(pd.to_datetime({name}['date'])) "
-                "or pass time_col='date'."
-            )
-    else:
-        raw, label = frame[time_col], time_col
-        where = f"column {time_col!r}"
-    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(
-        raw.dtype
-    ):
-        raise TypeError(
-            f"{where} must hold timestamps. Got dtype {raw.dtype}. Convert it "
-            "with pd.to_datetime."
-        )
-    if not isinstance(raw.dtype, pd.DatetimeTZDtype) and raw.dtype.kind != "M":
-        try:
-            raw = pd.to_datetime(raw)
-        except (ValueError, TypeError) as error:
-            _refuse_mixed_tz(raw, where)
-            raise ValueError(
-                f"{where} must hold timestamps, all tz-aware or all tz-naive "
-                f"(they cannot mix). Got values that pd.to_datetime cannot read: "
-                f"{error}. Parse them yourself with pd.to_datetime(..., format=...)."
-            ) from error
-    index = pd.DatetimeIndex(raw)
-    if index.hasnans:
-        row = int(np.flatnonzero(index.isna())[0])
-        raise ValueError(
-            f"{where} must not hold missing timestamps. Got NaT at row {row}. "
-            "Drop or fill those rows first."
-        )
-    return index, label
-
-
-def _refuse_mixed_tz(values, where: str) -> None:
-    """Raise, naming the first of each kind, if ``values`` mix aware and naive times.
-
-    Only called once reading ``values`` as timestamps has failed, so the loop
-    over Python objects costs nothing on valid input.
-    """
-    first: dict = {}
-    for row, value in enumerate(values):
-        if not isinstance(value, str | datetime | np.datetime64):
-            continue
-        try:
-            stamp = pd.Timestamp(value)
-        except (ValueError, TypeError):
-            continue
-        if stamp is pd.NaT:
-            continue
-        first.setdefault("aware" if stamp.tz is not None else "naive", (row, stamp))
-        if len(first) == 2:
-            break
-    if len(first) < 2:
-        return
-    (row_a, aware), (row_n, naive) = first["aware"], first["naive"]
-    raise ValueError(
-        f"{where} must hold timestamps, all tz-aware or all tz-naive: they cannot "
-        f"mix. Got tz-aware {aware} at row {row_a} and naive {naive} at row "
-        f"{row_n}. Make them one kind: localize the naive ones "
-        "(pd.to_datetime(naive).tz_localize(zone)), or read all as UTC and convert "
-        "(pd.to_datetime(values, utc=True).tz_convert(zone))."
-    )
-
-
-def check_series_times(index: pd.DatetimeIndex, label=None) -> None:
-    """Raise as :func:`read_frame` does unless ``index`` strictly increases.
-
-    For callers that hold one series at a time (the Forecaster): the same
-    duplicate and ordering messages. ``label`` is the series id of a long
-    frame, None for a wide one (then no series is named).
-    """
-    tz = index.tz
-    utc = index if tz is None else index.tz_convert("UTC").tz_localize(None)
-    times = utc.as_unit("ns").to_numpy()
-    bounds = np.array([0, len(times)], dtype=np.int64)
-    _check_order(times, bounds, None if label is None else [label], tz)
-
-
-def _series_codes(frame: pd.DataFrame, id_col):
+def series_codes(frame: pd.DataFrame, id_col):
+    """Series number of each row, the ids, and the id column (None when wide)."""
     if id_col is None:
-        return np.zeros(len(frame), dtype=np.int64), np.array([WIDE_ID]), "series"
+        return np.zeros(len(frame), dtype=np.int64), np.array([WIDE_ID]), None
     codes, uniques = pd.factorize(frame[id_col], sort=False, use_na_sentinel=True)
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
@@ -482,39 +409,6 @@ def _series_codes(frame: pd.DataFrame, id_col):
     if ids.dtype.kind in "OTU":
         ids = ids.astype(object)
     return codes.astype(np.int64), ids, id_col
-
-
-def _series_label(labels, k: int) -> str:
-    """ " of series 'a'" in long format; nothing for a wide frame (labels None)."""
-    return "" if labels is None else f" of series {plain(labels[k])!r}"
-
-
-def _check_order(times, bounds, ids, tz) -> None:
-    diffs = np.diff(times)
-    bad = diffs <= np.timedelta64(0, "ns")
-    # A step from one series to the next is not an ordering error.
-    bad[bounds[1:-1] - 1] = False
-    if not bad.any():
-        return
-    row = int(np.flatnonzero(bad)[0]) + 1
-    k = int(np.searchsorted(bounds, row, side="right") - 1)
-    stamp = _stamp(times[row], tz)
-    if diffs[row - 1] == np.timedelta64(0, "ns"):
-        raise ValueError(
-            f"Timestamps{_series_label(ids, k)} must be unique. Got duplicate "
-            f"timestamp {stamp}. Aggregate or drop duplicates first, e.g. "
-            "frame.groupby(...).mean() or frame.drop_duplicates(...)."
-        )
-    raise ValueError(
-        f"Timestamps{_series_label(ids, k)} must be sorted in increasing order. "
-        f"Got {stamp} after {_stamp(times[row - 1], tz)}. Sort first: "
-        "frame.sort_index() (wide) or frame.sort_values([id_col, time_col]) (long)."
-    )
-
-
-def _stamp(value, tz) -> str:
-    stamp = pd.Timestamp(value)
-    return str(stamp if tz is None else stamp.tz_localize("UTC").tz_convert(tz))
 
 
 def _infer_one(index: pd.DatetimeIndex):
@@ -531,8 +425,8 @@ def _infer_freq(local, bounds, ids) -> pd.DateOffset:
         (a, ka), (b, kb) = list(found.items())[:2]
         raise ValueError(
             "All series must share one frequency. Got "
-            f"{a.freqstr!r}{_series_label(ids, ka)} and {b.freqstr!r}"
-            f"{_series_label(ids, kb)}. Resample them to one frequency first."
+            f"{a.freqstr!r}{label_of(ids, ka)} and {b.freqstr!r}"
+            f"{label_of(ids, kb)}. Resample them to one frequency first."
         )
     if found:
         return next(iter(found))
@@ -563,7 +457,7 @@ def _regularize(local, values, bounds, ids, freq, spec: Spec):
             if off_grid.any():
                 stamp = part[int(np.flatnonzero(off_grid)[0])]
                 raise ValueError(
-                    f"Timestamps{_series_label(ids, k)} must lie on one regular grid "
+                    f"Timestamps{label_of(ids, k)} must lie on one regular grid "
                     f"of frequency {freq.freqstr!r}. Got {stamp}, which is off the "
                     f"grid that starts at {part[0]}. Pass the right `freq` or "
                     "resample the frame first (frame.resample(...).mean())."
@@ -571,7 +465,7 @@ def _regularize(local, values, bounds, ids, freq, spec: Spec):
             missing = grid[~grid.isin(part)]
             if spec.fill_missing is None:
                 raise ValueError(
-                    f"Timestamps{_series_label(ids, k)} must be regularly spaced "
+                    f"Timestamps{label_of(ids, k)} must be regularly spaced "
                     f"at frequency {freq.freqstr!r}. Got {len(missing)} missing "
                     f"timestamps, the first at {missing[0]}. Pass "
                     "fill_missing='ffill', 'interpolate' or 'zero' to reindex and "
@@ -639,7 +533,7 @@ def _missing_values(values, bounds, local, ids, columns, policy) -> np.ndarray:
 def _raise_at(mask, values, bounds, local, ids, columns, rule, policy) -> None:
     row, col = (int(i) for i in np.argwhere(mask)[0])
     k = int(np.searchsorted(bounds, row, side="right") - 1)
-    where = f"column {columns[col]!r}{_series_label(ids, k)} at {local[row]}"
+    where = f"column {columns[col]!r}{label_of(ids, k)} at {local[row]}"
     if rule == "finite":
         raise ValueError(
             f"Values must be finite. Got {float(values[row, col])!r} in {where}. "
@@ -658,114 +552,3 @@ def _raise_at(mask, values, bounds, local, ids, columns, rule, policy) -> None:
         "Pass nan_policy='drop_windows' to drop the windows that touch NaN, or "
         "'ffill' / 'interpolate' to fill them."
     )
-
-
-# ----------------------------------------------------------- known future
-
-
-def read_future(future, spec: Spec, panel: Panel, grid: dict, skip: int) -> dict:
-    """Values of the future covariates over the forecast steps of each series.
-
-    ``grid`` maps a series id to the datetime64[ns] timestamps (UTC wall time
-    for tz-aware data) after its last row; all but the first ``skip`` (the
-    ``gap`` rows, which no window reads) must be covered. ``future`` is a frame
-    in the layout of the fitted frame (``id_col``, ``time_col`` or a
-    DatetimeIndex) holding at least ``spec.future``; its rows up to the end of
-    each series are ignored, the later ones up to the last grid timestamp must
-    lie on the fitted grid.
-    Returns ``series id -> ndarray (len(grid[id]) - skip, len(spec.future))``.
-    """
-    columns = spec.future
-    if not columns:
-        raise ValueError(
-            message(
-                "future",
-                "None when the Windower has no future_covariates (calendar "
-                "features are computed from the timestamps)",
-                "<DataFrame>",
-                "Leave `future` out, or fit with future_covariates=[...].",
-            )
-        )
-    if not isinstance(future, pd.DataFrame):
-        raise TypeError(
-            message("future", "a pandas DataFrame", type(future).__name__)
-            + f" It holds the future covariates {list(columns)} over the horizon."
-        )
-    for name in ("id_col", "time_col"):
-        column = getattr(spec, name)
-        if column is not None and column not in future.columns:
-            raise ValueError(
-                message(name, "a column of `future`", column)
-                + f" Available columns: {future.columns.tolist()}."
-            )
-    missing = [c for c in columns if c not in future.columns]
-    if missing:
-        raise ValueError(
-            f"`future` must have the future covariates {list(columns)}. Got "
-            f"columns {future.columns.tolist()}; missing {missing}."
-        )
-    index, _ = read_timestamps(future, spec.time_col, name="future")
-    if (index.tz is None) != (panel.tz is None):
-        raise ValueError(
-            "Timestamps of `future` must be tz-aware exactly when the fitted data "
-            f"is (they cannot mix). The Windower was fitted on tz={panel.tz} "
-            f"data; got tz={index.tz}. Convert with .tz_localize or .tz_convert."
-        )
-    utc = index if index.tz is None else index.tz_convert("UTC").tz_localize(None)
-    times = utc.as_unit("ns").to_numpy()
-    values = _numeric(future, columns)
-    if spec.id_col is None:
-        groups = {WIDE_ID: np.arange(len(future))}
-    else:
-        codes, ids, _ = _series_codes(future, spec.id_col)
-        known = set(panel.ids.tolist())
-        unknown = [sid for sid in ids.tolist() if sid not in known]
-        if unknown:
-            raise ValueError(
-                f"`future` must hold only the series of `frame`. Got series "
-                f"{unknown[0]!r}, which `frame` lacks. Drop its rows."
-            )
-        groups = {sid: np.flatnonzero(codes == k) for k, sid in enumerate(ids)}
-    out = {}
-    for k, sid in enumerate(panel.ids):
-        label = spec.series_label(panel.ids, k)
-        after = grid[sid]
-        wanted = after[skip:]
-        rows = groups.get(sid, np.empty(0, dtype=np.int64))
-        last = panel.times[panel.bounds[k + 1] - 1]
-        rows = rows[(times[rows] > last) & (times[rows] <= after[-1])]
-        order = np.argsort(times[rows], kind="stable")
-        rows = rows[order]
-        stamps = times[rows]
-        if len(np.unique(stamps)) != len(stamps):
-            repeated = pd.Index(stamps)[pd.Index(stamps).duplicated()][0]
-            raise ValueError(
-                f"`future` must have one row per timestamp{label}. Got "
-                f"{_stamp(repeated, panel.tz)} more than once."
-            )
-        off_grid = ~np.isin(stamps, after)
-        if off_grid.any():
-            raise ValueError(
-                f"Timestamps of `future`{label} must lie on the fitted grid of "
-                f"frequency {panel.freq.freqstr!r} after the last row. Got "
-                f"{_stamp(stamps[np.flatnonzero(off_grid)[0]], panel.tz)}, which "
-                "is off the grid. Resample `future` to the frame's frequency."
-            )
-        uncovered = ~np.isin(wanted, stamps)
-        if uncovered.any():
-            raise ValueError(
-                f"`future` must cover the {len(wanted)} forecast steps{label}. Got "
-                f"no row at {_stamp(wanted[np.flatnonzero(uncovered)[0]], panel.tz)}."
-                f" Pass future covariates up to {_stamp(wanted[-1], panel.tz)}."
-            )
-        block = values[rows[np.searchsorted(stamps, wanted)]]
-        bad = ~np.isfinite(block)
-        if bad.any():
-            row, col = (int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(
-                f"`future` values must be finite numbers. Got "
-                f"{float(block[row, col])!r} in column {columns[col]!r}{label} at "
-                f"{_stamp(wanted[row], panel.tz)}. Fill in the planned values."
-            )
-        out[sid] = block
-    return out

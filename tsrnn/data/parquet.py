@@ -14,16 +14,16 @@ series whole in one file. :class:`ParquetWindower` reads it twice:
       -> unbatch -> shuffle buffer (windows of several files) -> batch
 
 so the memory held is ``cycle_length`` files plus the shuffle buffer, however
-many files there are. Splits, scaling and windows are those of
-:class:`tsrnn.Windower` with ``scaler=StandardScaler()``: validation and test
-windows take their ``input_width + gap`` rows of context, and the statistics
-never see a validation or test row.
+many files there are. Its arguments are those of :class:`tsrnn.Windower`, and
+so are its splits, context rows, length checks, calendar features and gather
+(:mod:`tsrnn.data.splits`, :mod:`tsrnn.data.calendar`,
+:func:`tsrnn.data.tfdata.gather_windows`): with ``scale_by`` set its windows
+are those of a ``Windower(scaler=StandardScaler())`` on the same rows, and
+the statistics never see a validation or test row.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,12 +33,24 @@ import tensorflow as tf
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from tsrnn.core.validation import check_int
-from tsrnn.data.windows import window_span, window_starts
+from tsrnn.core.validation import check_int, message
+from tsrnn.data.calendar import calendar_columns, calendar_features
+from tsrnn.data.parquet_files import file_label, file_targets, list_files, read_file
+from tsrnn.data.spec import check_spec
+from tsrnn.data.splits import (
+    check_lengths,
+    check_split_order,
+    check_split_rows,
+    cut_series,
+    split_names,
+    split_rows,
+    split_starts,
+)
+from tsrnn.data.tfdata import gather_windows
+from tsrnn.data.timestamps import local_index, stamp
 
 __all__ = ["ParquetWindower"]
 
-_SPLITS = ("train", "val", "test")
 _CHUNK = 64  # windows gathered per step inside a file, before unbatching
 
 
@@ -55,7 +67,7 @@ class _Series:
 
 
 class ParquetWindower(BaseEstimator):
-    """Stream windows of a long panel stored as Parquet files into ``tf.data``.
+    """Stream windows of a panel stored as Parquet files into ``tf.data``.
 
     Parameters
     ----------
@@ -63,39 +75,57 @@ class ParquetWindower(BaseEstimator):
         Rows in each input window.
     horizon : int, default=1
         Rows in each target window.
-    target : str or list of str
-        Target columns; they come first in ``X`` and form ``y``.
-    covariates : list of str, default=None
-        Past covariates: further input columns, not predicted.
-    id_col : str, default="id"
-        Series id column. A series must lie whole in one file.
-    time_col : str, default="time"
-        Timestamp column. Each series must be regularly spaced; rows may come
-        in any order and are sorted by time within their series.
     stride : int, default=1
         Rows between the starts of consecutive windows of one series.
     gap : int, default=0
         Rows skipped between the last input row and the first target row.
-    val_size, test_size : float, int or Timestamp, default=None
-        Size of the validation / test split of each series, as in
-        :class:`tsrnn.Windower`: a fraction of its rows (rounded up), a number
-        of rows, or the timestamp at which the split begins.
+    target : str or list of str, default=None
+        Target columns; they come first in ``X`` and form ``y``. ``None``
+        takes every numeric value column of the first file that is not a
+        covariate.
+    past_covariates : list of str, default=None
+        Inputs known only up to the end of the input window.
+    future_covariates : list of str, default=None
+        Inputs known over the horizon too (planned values); they appear in
+        ``X`` and, with ``dataset(include_future=True)``, over the horizon
+        in ``X_future``.
+    calendar : list of str, default=None
+        Calendar features from the timestamps, as in :class:`tsrnn.Windower`:
+        ``{name}_sin``/``{name}_cos`` pairs, known-future, not scaled.
+    id_col : str, default=None
+        Series id column. A series must lie whole in one file. ``None`` reads
+        one series (then ``path`` must be a single file).
+    time_col : str, default=None
+        Timestamp column; ``None`` uses the DatetimeIndex stored with the
+        files (``frame.to_parquet`` keeps it). Each series must be regularly
+        spaced; rows may come in any order and are sorted by time within
+        their series.
     scale_by : {"series", "global", None}, default="series"
         Standardize targets and covariates with the mean and standard
         deviation of each series' training rows (``"series"``), of all
         training rows (``"global"``), or not at all.
+    val_size, test_size : float, int or Timestamp, default=None
+        Size of the validation / test split of each series, as in
+        :class:`tsrnn.Windower`: a fraction of its rows (rounded up), a number
+        of rows, or the timestamp at which the split begins.
 
     Attributes
     ----------
     files_ : list of Path
         The Parquet files, in sorted order.
     series_ids_ : ndarray
-        Series ids, by file and then in order of first appearance.
+        Series ids, by file and then in order of first appearance (``[0]``
+        without ``id_col``).
     columns_ : tuple of str
-        Columns of ``X``: targets, then covariates.
-    mean_, scale_ : ndarray of shape (n_series, n_columns)
-        Standardization of each series (every row equal for ``"global"``;
-        zeros and ones for ``scale_by=None``).
+        Columns of ``X``: targets, past covariates, future covariates,
+        calendar features.
+    target_columns_, future_columns_ : tuple of str
+        Columns of ``y``; known-future columns (of ``X_future``).
+    tz_ : tzinfo or None
+        Time zone of the timestamps.
+    mean_, scale_ : ndarray of shape (n_series, n_data_columns)
+        Standardization of each series over targets and covariates (every
+        row equal for ``"global"``; zeros and ones for ``scale_by=None``).
     n_windows_ : dict
         ``split -> number of windows`` over all files.
 
@@ -106,8 +136,8 @@ class ParquetWindower(BaseEstimator):
     >>> for name, sid in (("a.parquet", "a"), ("b.parquet", "b")):
     ...     pd.DataFrame({"id": sid, "time": pd.date_range("2024", periods=10),
     ...                   "y": np.arange(10.0)}).to_parquet(f"{folder}/{name}")
-    >>> windower = ParquetWindower(4, 2, target="y", test_size=3,
-    ...                            scale_by=None).fit(folder)
+    >>> windower = ParquetWindower(4, 2, target="y", id_col="id", time_col="time",
+    ...                            test_size=3, scale_by=None).fit(folder)
     >>> windower.n_windows_
     {'train': 4, 'test': 4}
     >>> X, y = next(iter(windower.dataset("test", batch_size=8)))
@@ -120,27 +150,31 @@ class ParquetWindower(BaseEstimator):
         input_width,
         horizon=1,
         *,
-        target,
-        covariates=None,
-        id_col="id",
-        time_col="time",
         stride=1,
         gap=0,
+        target=None,
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+        id_col=None,
+        time_col=None,
+        scale_by="series",
         val_size=None,
         test_size=None,
-        scale_by="series",
     ):
         self.input_width = input_width
         self.horizon = horizon
-        self.target = target
-        self.covariates = covariates
-        self.id_col = id_col
-        self.time_col = time_col
         self.stride = stride
         self.gap = gap
+        self.target = target
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
+        self.id_col = id_col
+        self.time_col = time_col
+        self.scale_by = scale_by
         self.val_size = val_size
         self.test_size = test_size
-        self.scale_by = scale_by
 
     # ------------------------------------------------------------------ fit
 
@@ -157,13 +191,33 @@ class ParquetWindower(BaseEstimator):
         -------
         self
         """
-        self._check_params()
-        files = _list_files(path)
-        targets = _names("target", self.target, required=True)
-        covariates = _names("covariates", self.covariates, required=False)
-        columns = (*targets, *covariates)
-        self._read_columns = (self.id_col, self.time_col, *columns)
-        span = window_span(self.input_width, self.horizon, gap=self.gap)
+        params = self.get_params()
+        # Every argument but scale_by is one of tsrnn.Windower, checked alike.
+        spec = check_spec({k: v for k, v in params.items() if k != "scale_by"})
+        if self.scale_by not in ("series", "global", None):
+            raise ValueError(
+                message("scale_by", "'series', 'global' or None", self.scale_by)
+            )
+        for name in ("id_col", "time_col"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(message(name, "a column name (str) or None", value))
+        files = list_files(path)
+        if spec.id_col is None and len(files) > 1:
+            raise ValueError(
+                message(
+                    "id_col",
+                    "a column name when `path` holds several files (without it "
+                    "the data is one series, in one file)",
+                    None,
+                )
+            )
+        target = (
+            spec.target if spec.target is not None else file_targets(files[0], spec)
+        )
+        self._spec = spec
+        self._data_columns = (*target, *spec.past, *spec.future)
+        self.tz_ = False  # not seen yet
         series: dict = {}
         sums, counts = [], []
         for index, file in enumerate(files):
@@ -174,7 +228,7 @@ class ParquetWindower(BaseEstimator):
                         f"Series {sid!r} must lie whole in one file. Got it in "
                         f"{other.name} and {file.name}. Write each series to one file."
                     )
-                entry = self._describe(sid, file, index, times, span)
+                entry = self._describe(sid, file, index, times)
                 series[sid] = entry
                 train = values[: entry.val]
                 counts.append(len(train))
@@ -184,177 +238,89 @@ class ParquetWindower(BaseEstimator):
                 f"`path` must hold at least one row. Got path={str(path)!r} with "
                 "empty Parquet files."
             )
+        check_split_order(spec)
+        calendar = calendar_columns(spec.calendar)
         self.files_ = files
-        self.columns_ = columns
-        self.n_targets_ = len(targets)
+        self.columns_ = (*self._data_columns, *calendar)
+        self.n_targets_ = len(target)
+        self.target_columns_ = tuple(target)
+        self.future_columns_ = (*spec.future, *calendar)
         self.series_ids_ = np.array(list(series), dtype=object)
         self._series = series
         self._row = {sid: k for k, sid in enumerate(series)}
         self.mean_, self.scale_ = _standardization(self.scale_by, sums, counts)
         self.n_windows_ = {
             name: sum(self._count(entry, name) for entry in series.values())
-            for name in self._splits()
+            for name in split_names(spec)
         }
         return self
 
-    def _check_params(self):
-        check_int("input_width", self.input_width)
-        check_int("horizon", self.horizon)
-        check_int("stride", self.stride)
-        check_int("gap", self.gap, minimum=0)
-        if self.scale_by not in ("series", "global", None):
-            raise ValueError(
-                "`scale_by` must be 'series', 'global' or None. Got "
-                f"scale_by={self.scale_by!r}."
-            )
-        for name in ("id_col", "time_col"):
-            value = getattr(self, name)
-            if not isinstance(value, str):
-                raise TypeError(
-                    f"`{name}` must be a column name (str). Got {name}={value!r}."
-                )
-        for name in ("val_size", "test_size"):
-            size = getattr(self, name)
-            if size is None or isinstance(size, pd.Timestamp):
-                continue
-            if isinstance(size, numbers.Integral) and not isinstance(size, bool):
-                if size >= 1:
-                    continue
-            elif isinstance(size, numbers.Real) and 0 < size < 1:
-                continue
-            raise ValueError(
-                f"`{name}` must be a fraction in (0, 1), a positive number of rows "
-                f"or a pandas Timestamp. Got {name}={size!r}."
-            )
+    def _label(self, sid) -> str:
+        return file_label(self._spec, sid)
 
     def _read(self, file: Path):
-        """``(series id, times, values)`` of each series of ``file``, time-sorted."""
-        import pyarrow.parquet as pq
+        """``(series id, times, values)`` of each series of ``file`` (checked)."""
+        self.tz_, series = read_file(file, self._spec, self._data_columns, self.tz_)
+        return series
 
-        try:
-            table = pq.read_table(file, columns=list(self._read_columns))
-        except (KeyError, ValueError) as error:
-            schema = pq.read_schema(file).names
-            missing = [c for c in self._read_columns if c not in schema]
-            if not missing:
-                raise
-            raise ValueError(
-                f"Columns {missing} must be in every Parquet file. Got columns "
-                f"{schema} in {file.name}. Check `target`, `covariates`, `id_col` "
-                "and `time_col`."
-            ) from error
-        frame = table.to_pandas()
-        times = pd.to_datetime(frame[self.time_col])
-        if getattr(times.dt, "tz", None) is not None:
-            times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-        times = times.to_numpy(dtype="datetime64[ns]")
-        values = np.empty((len(frame), len(self._read_columns) - 2))
-        for j, name in enumerate(self._read_columns[2:]):
-            column = frame[name]
-            if not pd.api.types.is_numeric_dtype(column):
-                raise TypeError(
-                    f"Column {name!r} must be numeric. Got dtype {column.dtype} in "
-                    f"{file.name}. Convert it before writing the files."
-                )
-            values[:, j] = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        ids = frame[self.id_col].to_numpy()
-        codes, uniques = pd.factorize(ids)
-        # Stable sort: series in order of first appearance, rows by time.
-        order = np.lexsort((times, codes))
-        codes, times, values = codes[order], times[order], values[order]
-        bounds = np.r_[0, np.flatnonzero(np.diff(codes)) + 1, len(codes)]
-        bad = ~np.isfinite(values)
-        if bad.any():
-            row, col = np.argwhere(bad)[0]
-            raise ValueError(
-                f"Column {self._read_columns[2 + col]!r} must hold finite values. "
-                f"Got {values[row, col]!r} at {pd.Timestamp(times[row])} in series "
-                f"{uniques[codes[row]]!r} of {file.name}. Fill or drop the gaps "
-                "before writing the files."
-            )
-        for k in range(len(bounds) - 1):
-            lo, hi = bounds[k], bounds[k + 1]
-            yield _key(uniques[codes[lo]]), times[lo:hi], values[lo:hi]
-
-    def _describe(self, sid, file, index, times, span) -> _Series:
+    def _describe(self, sid, file, index, times) -> _Series:
+        spec = self._spec
+        label = self._label(sid)
         steps = np.diff(times)
         step = steps[0] if len(steps) else np.timedelta64(0, "ns")
         irregular = np.flatnonzero(steps != step)
         if len(steps) and (step <= np.timedelta64(0, "ns") or irregular.size):
             at = times[irregular[0] + 1] if irregular.size else times[1]
             raise ValueError(
-                f"Timestamps of series {sid!r} in {file.name} must be unique and "
-                f"regularly spaced. Got {pd.Timestamp(at)} after "
-                f"{pd.Timedelta(step)} steps. Fill the missing rows (e.g. with "
+                f"Timestamps{label} in {file.name} must be unique and regularly "
+                f"spaced. Got {stamp(at, self.tz_)} after {pd.Timedelta(step)} "
+                "steps. Fill the missing rows (e.g. with "
                 "tsrnn.Windower(fill_missing=...)) before writing the files."
             )
         n = len(times)
-        test = _cut("test_size", self.test_size, times, n, n, sid)
-        val = _cut("val_size", self.val_size, times, n, test, sid)
-        entry = _Series(index, n, val, test, times[-1], step)
-        context = self.input_width + self.gap
-        needs = {"training": val}
-        for name, size, lo, hi in (
-            ("val", self.val_size, val, test),
-            ("test", self.test_size, test, n),
-        ):
-            if size is not None and hi > lo:
-                needs[f"{name} (with context)"] = hi - max(lo - context, 0)
-        for what, rows in needs.items():
-            if rows < span:
-                raise ValueError(
-                    f"The {what} rows of series {sid!r} must number at least "
-                    f"input_width + gap + horizon = {span}. Got {rows} rows in "
-                    f"{file.name}. Use a shorter input_width or horizon, smaller "
-                    "val_size/test_size, or drop that series."
-                )
-        return entry
+        where = f" in {file.name}"
+        check_lengths([n], spec.span, spec, lambda _: label, "", where)
+        val, test = cut_series(times, spec, self.tz_, label)
+        for name in split_names(spec):
+            lo, hi = split_rows(name, n, val, test, spec)
+            check_split_rows(name, lo, hi, spec, lambda _: label, where)
+        return _Series(index, n, val, test, times[-1], step)
 
     # ------------------------------------------------------------ windows
 
-    def _splits(self):
-        return [
-            name
-            for name, size in zip(
-                _SPLITS, (0, self.val_size, self.test_size), strict=True
-            )
-            if size is not None
-        ]
-
     def _rows(self, entry: _Series, split: str) -> tuple[int, int]:
         """Rows ``[lo, hi)`` of a series that the windows of ``split`` cover."""
-        context = self.input_width + self.gap
-        if split == "train":
-            return 0, entry.val
-        lo, hi = (
-            (entry.val, entry.test) if split == "val" else (entry.test, entry.length)
-        )
-        return (max(lo - context, 0), hi) if hi > lo else (hi, hi)
+        return split_rows(split, entry.length, entry.val, entry.test, self._spec)
 
     def _count(self, entry, split) -> int:
         lo, hi = self._rows(entry, split)
-        return len(self._starts(hi - lo))
+        return len(split_starts(hi - lo, self._spec))
 
-    def _starts(self, length):
-        return window_starts(
-            length, self.input_width, self.horizon, stride=self.stride, gap=self.gap
-        )
+    def _inputs(self, sid, times, values) -> np.ndarray:
+        """Scaled targets and covariates of some rows, then their calendar features."""
+        k = self._row[sid]
+        scaled = (values - self.mean_[k]) / self.scale_[k]
+        if not self._spec.calendar:
+            return scaled
+        calendar = calendar_features(local_index(times, self.tz_), self._spec.calendar)
+        return np.hstack([scaled, calendar])
 
     def _load(self, file_index, split):
         """Scaled rows of one file's series and the start row of each window."""
         file = self.files_[int(file_index)]
         blocks, starts, rows = [], [], []
         offset = 0
-        for sid, _, values in self._read(file):
+        for sid, times, values in self._read(file):
             entry = self._series.get(sid)
             if entry is None or entry.file != int(file_index):
                 raise ValueError(
-                    f"The Parquet files must not change after fit. Got series {sid!r} "
-                    f"in {file.name}, unseen in fit. Refit the ParquetWindower."
+                    f"The Parquet files must not change after fit. Got rows"
+                    f"{self._label(sid)} in {file.name}, unseen in fit. Refit the "
+                    "ParquetWindower."
                 )
             lo, hi = self._rows(entry, split)
-            block = self._scale(values[lo:hi], sid)
-            starts_k = self._starts(hi - lo)
+            block = self._inputs(sid, times[lo:hi], values[lo:hi])
+            starts_k = split_starts(hi - lo, self._spec)
             blocks.append(block)
             starts.append(starts_k + offset)
             rows.append(np.full(len(starts_k), self._row[sid], dtype=np.int64))
@@ -371,10 +337,6 @@ class ParquetWindower(BaseEstimator):
             np.concatenate(rows) if rows else np.empty(0, np.int64),
         )
 
-    def _scale(self, values, sid):
-        k = self._row[sid]
-        return (values - self.mean_[k]) / self.scale_[k]
-
     def dataset(
         self,
         split="train",
@@ -385,6 +347,7 @@ class ParquetWindower(BaseEstimator):
         cycle_length=4,
         shuffle_buffer=10_000,
         drop_remainder=False,
+        include_future=False,
         series_index=False,
         num_shards=1,
         shard_index=0,
@@ -407,10 +370,16 @@ class ParquetWindower(BaseEstimator):
         shuffle_buffer : int, default=10000
             Windows in the shuffle buffer.
         drop_remainder : bool, default=False
+        include_future : bool, default=False
+            Yield ``((X, X_future), y)`` where ``X_future`` holds the
+            known-future columns (``future_columns_``) over the horizon rows,
+            shape (batch, horizon, n_future), as :func:`tsrnn.make_dataset`
+            does for a WindowSet.
         series_index : bool, default=False
             Yield ``((X, series), y)`` where ``series`` (int32, shape
             (batch,)) is the row of the window's series in ``series_ids_``:
-            the input of an embedding of series identity in a global model.
+            the input of an embedding of series identity in a global model;
+            with ``include_future``, ``((X, X_future, series), y)``.
         num_shards, shard_index : int, default=1, 0
             Read only the files ``shard_index, shard_index + num_shards, ...``
             (one shard per worker of a multi-worker job).
@@ -419,13 +388,18 @@ class ParquetWindower(BaseEstimator):
         -------
         tf.data.Dataset
             float32 ``X`` of shape (batch, input_width, n_columns) and ``y`` of
-            shape (batch, horizon, n_targets), scaled.
+            shape (batch, horizon, n_targets), scaled: the windows of
+            :class:`tsrnn.Windower` over the same rows.
         """
         check_is_fitted(self, "files_")
         if split not in self.n_windows_:
             raise ValueError(
-                f"`split` must be one of {list(self.n_windows_)}. Got split={split!r}."
-                " Set val_size/test_size before fit for those splits."
+                message(
+                    "split",
+                    f"one of {list(self.n_windows_)}",
+                    split,
+                    "Set val_size/test_size before fit for those splits.",
+                )
             )
         batch_size = check_int("batch_size", batch_size)
         cycle_length = check_int("cycle_length", cycle_length)
@@ -434,24 +408,39 @@ class ParquetWindower(BaseEstimator):
         shard_index = check_int("shard_index", shard_index, minimum=0)
         if shard_index >= num_shards:
             raise ValueError(
-                f"`shard_index` must be below num_shards={num_shards}. Got "
-                f"shard_index={shard_index}."
+                message("shard_index", f"below num_shards={num_shards}", shard_index)
             )
         if seed is not None:
             seed = check_int("seed", seed, minimum=0)
         for name, value in (
             ("shuffle", shuffle),
             ("drop_remainder", drop_remainder),
+            ("include_future", include_future),
             ("series_index", series_index),
         ):
             if not isinstance(value, bool):
-                raise TypeError(
-                    f"`{name}` must be True or False. Got {name}={value!r}."
-                )
+                raise TypeError(message(name, "True or False", value))
         width = len(self.columns_)
-        n_targets = self.n_targets_
-        inputs = tf.range(self.input_width, dtype=tf.int64)
-        ahead = tf.range(self.horizon, dtype=tf.int64) + self.input_width + self.gap
+        n_future = len(self.future_columns_)
+        if include_future and not n_future:
+            raise ValueError(
+                message(
+                    "include_future",
+                    "False when the ParquetWindower has no future_covariates or "
+                    "calendar",
+                    include_future,
+                )
+            )
+        spec = self._spec
+        columns = {
+            "input_width": spec.input_width,
+            "horizon": spec.horizon,
+            "gap": spec.gap,
+            "target_columns": slice(0, self.n_targets_),
+            "future_columns": slice(width - n_future, width)
+            if include_future
+            else None,
+        }
         base_seed = 0 if seed is None else seed
 
         def load(file_index):
@@ -471,11 +460,10 @@ class ParquetWindower(BaseEstimator):
                 )
 
             def gather(chunk):
-                first = tf.gather(starts, chunk)[:, None]
-                X = tf.gather(values, first + inputs)
-                y = tf.gather(values, first + ahead)[..., :n_targets]
+                X, y = gather_windows(values, tf.gather(starts, chunk), **columns)
                 if series_index:
-                    return (X, tf.cast(tf.gather(rows, chunk), tf.int32)), y
+                    series = tf.cast(tf.gather(rows, chunk), tf.int32)
+                    X = (*X, series) if include_future else (X, series)
                 return X, y
 
             return tf.data.Dataset.from_tensor_slices(order).batch(_CHUNK).map(gather)
@@ -512,23 +500,27 @@ class ParquetWindower(BaseEstimator):
 
     def _last_inputs(self, file_index):
         file = self.files_[int(file_index)]
+        width = self._spec.input_width
         blocks = []
-        for sid, _, values in self._read(file):
+        for sid, times, values in self._read(file):
             if sid not in self._series:
                 raise ValueError(
-                    f"The Parquet files must not change after fit. Got series {sid!r} "
-                    f"in {file.name}, unseen in fit. Refit the ParquetWindower."
+                    f"The Parquet files must not change after fit. Got rows"
+                    f"{self._label(sid)} in {file.name}, unseen in fit. Refit the "
+                    "ParquetWindower."
                 )
-            blocks.append(self._scale(values[-self.input_width :], sid))
+            blocks.append(self._inputs(sid, times[-width:], values[-width:]))
         if not blocks:
-            return np.empty((0, self.input_width, len(self.columns_)), np.float32)
+            return np.empty((0, width, len(self.columns_)), np.float32)
         return np.stack(blocks).astype(np.float32)
 
     def predict(self, model, *, batch_size=1024) -> pd.DataFrame:
         """Forecast the ``horizon`` rows after the end of every series.
 
         Reads one file at a time, takes the last ``input_width`` rows of each
-        series, runs ``model`` on them and undoes the scaling.
+        series, runs ``model`` on them and undoes the scaling. The model
+        reads ``X`` only (the future covariates after the files' last rows
+        are not in the files).
 
         Parameters
         ----------
@@ -540,10 +532,16 @@ class ParquetWindower(BaseEstimator):
         Returns
         -------
         pandas.DataFrame
-            Long frame: ``id_col``, ``time_col``, one column per target.
+            Long frame: the id column (``"series"`` without ``id_col``), the
+            time column (``"time"`` without ``time_col``; UTC wall time for
+            tz-aware data), one column per target.
         """
         check_is_fitted(self, "files_")
         batch_size = check_int("batch_size", batch_size)
+        spec = self._spec
+        horizon = spec.horizon
+        id_name = spec.id_col if spec.id_col is not None else "series"
+        time_name = spec.time_col if spec.time_col is not None else "time"
         parts = []
         n_targets = self.n_targets_
         for index in range(len(self.files_)):
@@ -552,96 +550,24 @@ class ParquetWindower(BaseEstimator):
                 continue
             sids = [sid for sid, e in self._series.items() if e.file == index]
             y = np.asarray(model.predict(X, batch_size=batch_size, verbose=0))
-            y = y.reshape(len(X), self.horizon, n_targets)
+            y = y.reshape(len(X), horizon, n_targets)
             rows = np.array([self._row[sid] for sid in sids])
             mean = self.mean_[rows, None, :n_targets]
             y = y * self.scale_[rows, None, :n_targets] + mean
-            after = np.arange(1, self.horizon + 1) + self.gap
+            after = np.arange(1, horizon + 1) + spec.gap
             times = np.stack(
                 [self._series[s].last_time + after * self._series[s].step for s in sids]
             )
             frame = pd.DataFrame(
-                y.reshape(-1, n_targets), columns=list(self.columns_[:n_targets])
+                y.reshape(-1, n_targets), columns=list(self.target_columns_)
             )
-            frame.insert(0, self.time_col, times.reshape(-1))
-            frame.insert(
-                0, self.id_col, np.repeat(np.array(sids, dtype=object), self.horizon)
-            )
+            frame.insert(0, time_name, times.reshape(-1))
+            frame.insert(0, id_name, np.repeat(np.array(sids, dtype=object), horizon))
             parts.append(frame)
         return pd.concat(parts, ignore_index=True)
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _list_files(path) -> list[Path]:
-    if isinstance(path, str | Path):
-        root = Path(path)
-        if root.is_dir():
-            files = sorted(root.glob("*.parquet"))
-        elif root.is_file():
-            files = [root]
-        else:
-            raise ValueError(
-                f"`path` must be a directory of Parquet files or a file. Got "
-                f"path={str(path)!r}, which does not exist."
-            )
-    elif isinstance(path, list | tuple):
-        files = [Path(p) for p in path]
-        missing = [str(f) for f in files if not f.is_file()]
-        if missing:
-            raise ValueError(
-                f"`path` must list existing files. Got missing files {missing[:3]}."
-            )
-    else:
-        raise TypeError(
-            f"`path` must be a directory, a file or a list of files. Got path={path!r}."
-        )
-    if not files:
-        raise ValueError(
-            f"`path` must hold at least one *.parquet file. Got path={str(path)!r} "
-            "with none."
-        )
-    return files
-
-
-def _names(name, value, *, required):
-    if value is None and not required:
-        return ()
-    values = [value] if isinstance(value, str) else value
-    if (
-        not isinstance(values, list | tuple)
-        or (required and not values)
-        or not all(isinstance(v, str) for v in values)
-    ):
-        raise TypeError(
-            f"`{name}` must be a column name or a list of column names. Got "
-            f"{name}={value!r}."
-        )
-    return tuple(values)
-
-
-def _key(sid):
-    # numpy scalars from pandas become plain Python values, so that ids compare
-    # and print the same whichever file they came from.
-    return sid.item() if isinstance(sid, np.generic) else sid
-
-
-def _cut(name, size, times, n, end, sid) -> int:
-    """First row of a split that ends at row ``end`` (as tsrnn.Windower)."""
-    if size is None:
-        return end
-    if isinstance(size, pd.Timestamp):
-        if size.tz is not None:
-            size = size.tz_convert("UTC").tz_localize(None)
-        return min(int(np.searchsorted(times, size.as_unit("ns").to_datetime64())), end)
-    rows = int(size) if isinstance(size, numbers.Integral) else math.ceil(size * n)
-    if rows > end:
-        raise ValueError(
-            f"`{name}` must be at most the {end} rows left of series {sid!r}. Got "
-            f"{name}={size!r}. Use a smaller split."
-        )
-    return end - rows
 
 
 def _standardization(scale_by, moments, counts):

@@ -31,9 +31,9 @@ from tsrnn.core.validation import (
     check_int,
     plain,
 )
-from tsrnn.data.windows import _target_columns, make_windows, n_windows
+from tsrnn.data.windows import make_windows, n_windows, target_columns
 
-__all__ = ["make_dataset"]
+__all__ = ["gather_windows", "make_dataset"]
 
 _INT32_LIMIT = 2**31 - 1
 _PREFETCH = 2
@@ -200,7 +200,7 @@ def _plan_array(data, input_width, horizon, stride, gap, targets) -> _Plan:
         horizon=horizon,
         gap=gap,
         input_columns=slice(None),
-        target_columns=_target_columns(targets, array.shape[1]),
+        target_columns=target_columns(targets, array.shape[1]),
         future_columns=None,
     )
 
@@ -304,6 +304,54 @@ def _index(window_set, name, n_columns, *, allow_empty=False):
     )
 
 
+def gather_windows(
+    series,
+    starts,
+    *,
+    input_width: int,
+    horizon: int,
+    gap: int = 0,
+    input_columns=slice(None),
+    target_columns=None,
+    future_columns=None,
+):
+    """Gather the windows that start at rows ``starts`` of ``series`` (tensors).
+
+    The one gather of the data layer, used by :func:`make_dataset` and by
+    :meth:`tsrnn.data.parquet.ParquetWindower.dataset`. Columns are slices or
+    integer arrays; ``target_columns=None`` gives no ``y`` and
+    ``future_columns=None`` no ``X_future``.
+
+    Returns
+    -------
+    ``X``, ``(X, X_future)``, ``(X, y)`` or ``((X, X_future), y)``
+        ``X`` of shape (batch, input_width, n_inputs); ``X_future`` and ``y``
+        over the ``horizon`` rows after ``gap``.
+
+    Examples
+    --------
+    >>> series = tf.reshape(tf.range(20.0), (10, 2))
+    >>> X, y = gather_windows(series, tf.constant([0, 5]), input_width=3,
+    ...                       horizon=2, target_columns=slice(0, 1))
+    >>> X.numpy()[:, :, 0].tolist(), y.numpy()[:, :, 0].tolist()
+    ([[0.0, 2.0, 4.0], [10.0, 12.0, 14.0]], [[6.0, 8.0], [16.0, 18.0]])
+    """
+    starts = starts[:, None]
+    X = _take(
+        tf.gather(series, starts + tf.range(input_width, dtype=starts.dtype)),
+        input_columns,
+    )
+    if target_columns is None and future_columns is None:
+        return X
+    ahead_steps = tf.range(horizon, dtype=starts.dtype) + (input_width + gap)
+    ahead = tf.gather(series, starts + ahead_steps)
+    if future_columns is not None:
+        X = (X, _take(ahead, future_columns))
+    if target_columns is None:
+        return X
+    return X, _take(ahead, target_columns)
+
+
 def _take(batch, columns):
     if isinstance(columns, slice):
         return batch if columns == slice(None) else batch[..., columns]
@@ -320,8 +368,6 @@ def _build(plan: _Plan, batch_size, shuffle, seed, drop_remainder, prefetch):
     window_starts = (
         None if plan.starts is None else tf.constant(plan.starts, dtype=dtype)
     )
-    input_steps = tf.range(plan.input_width, dtype=dtype)
-    target_steps = tf.range(plan.horizon, dtype=dtype) + (plan.input_width + plan.gap)
     size = tf.constant(batch_size, dtype)
     total = tf.constant(count, dtype)
 
@@ -336,16 +382,16 @@ def _build(plan: _Plan, batch_size, shuffle, seed, drop_remainder, prefetch):
             starts = index * plan.stride if plan.stride != 1 else index
         else:
             starts = tf.gather(window_starts, index)
-        starts = starts[:, None]
-        X = _take(tf.gather(series, starts + input_steps), plan.input_columns)
-        if plan.target_columns is None and plan.future_columns is None:
-            return X
-        ahead = tf.gather(series, starts + target_steps)
-        if plan.future_columns is not None:
-            X = (X, _take(ahead, plan.future_columns))
-        if plan.target_columns is None:
-            return X
-        return X, _take(ahead, plan.target_columns)
+        return gather_windows(
+            series,
+            starts,
+            input_width=plan.input_width,
+            horizon=plan.horizon,
+            gap=plan.gap,
+            input_columns=plan.input_columns,
+            target_columns=plan.target_columns,
+            future_columns=plan.future_columns,
+        )
 
     def batches(order=None):
         # Slicing the batch of window numbers and gathering its rows in one

@@ -26,7 +26,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from tsrnn.core.validation import as_float_array, check_int
 
-__all__ = ["make_windows", "n_windows", "window_span", "window_starts"]
+__all__ = [
+    "make_windows",
+    "n_windows",
+    "target_columns",
+    "window_span",
+    "window_starts",
+]
 
 
 def window_span(input_width: int, horizon: int = 1, *, gap: int = 0) -> int:
@@ -71,7 +77,7 @@ def window_starts(
     return np.arange(count, dtype=np.int64) * stride
 
 
-def _target_columns(targets, n_features: int):
+def target_columns(targets, n_features: int):
     """Normalize ``targets`` to a slice (view-friendly) or an int array."""
     if targets is None:
         return slice(None)
@@ -163,7 +169,7 @@ def make_windows(
             "Use a shorter input_width or horizon, or more data."
         )
     _check_finite(array)
-    columns = _target_columns(targets, n_features)
+    columns = target_columns(targets, n_features)
     last = (count - 1) * stride + 1
     X = sliding_window_view(array, input_width, axis=0)[:last:stride]
     offset = input_width + gap

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from tsrnn.core.validation import as_float_array, check_int, infer_freq
-from tsrnn.data.windows import _target_columns
+from tsrnn.data.windows import target_columns
 
 __all__ = [
     "infer_period",
@@ -353,5 +353,5 @@ def _prepare(X, horizon, targets):
             f"column {column}. Fill or drop missing values before windowing."
         )
     horizon = check_int("horizon", horizon)
-    columns = _target_columns(targets, windows.shape[2])
+    columns = target_columns(targets, windows.shape[2])
     return windows, columns, horizon
