@@ -152,7 +152,8 @@ def _ridge(splits, quick):
 
 
 def _build(kind, config, n_features, seed):
-    from tsrnn.nn.models import build_dense, build_rnn, build_segrnn, compile_model
+    from tsrnn.nn.builders import build_dense, build_rnn, build_segrnn
+    from tsrnn.nn.compile import compile_model
 
     if kind == "segrnn":
         model = build_segrnn(

@@ -57,7 +57,8 @@ def worker(path: str, steps: int, train_steps: int) -> dict:
     import numpy as np
 
     from tsrnn import make_dataset
-    from tsrnn.nn.models import build_rnn, compile_model
+    from tsrnn.nn.builders import build_rnn
+    from tsrnn.nn.compile import compile_model
 
     rng = np.random.default_rng(0)
     series = rng.standard_normal((steps, 1)).astype(np.float32)

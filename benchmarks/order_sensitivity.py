@@ -72,7 +72,8 @@ def _models(seed, quick=False):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from tsrnn.nn.models import build_dense, build_rnn, compile_model
+    from tsrnn.nn.builders import build_dense, build_rnn
+    from tsrnn.nn.compile import compile_model
 
     def flatten(X):
         return X.reshape(len(X), -1)

@@ -83,7 +83,8 @@ def _paths(quick: bool):
     import numpy as np
 
     from tsrnn import RNNRegressor, make_dataset, make_windows
-    from tsrnn.nn.models import build_rnn, compile_model
+    from tsrnn.nn.builders import build_rnn
+    from tsrnn.nn.compile import compile_model
 
     windows = QUICK_WINDOWS if quick else WINDOWS
     rng = np.random.default_rng(SEED)

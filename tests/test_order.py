@@ -15,7 +15,8 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, SGDRegres
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from tsrnn.nn.models import build_dense, build_rnn, compile_model
+from tsrnn.nn.builders import build_dense, build_rnn
+from tsrnn.nn.compile import compile_model
 from tsrnn.order import order_sensitivity
 
 TIMESTEPS = 12

@@ -189,7 +189,7 @@ def read_sequences(path, label_col=None):
 def run_classify(args) -> int:
     from sklearn.metrics import accuracy_score, confusion_matrix
 
-    from tsrnn.estimators.classes import DenseClassifier, RNNClassifier
+    from tsrnn.estimators.classifiers import DenseClassifier, RNNClassifier
 
     X_train, y_train = read_sequences(args.train, args.label_col)
     X_test, y_test = read_sequences(args.test, args.label_col)
@@ -316,7 +316,7 @@ def _estimator(model: str, args):
         from sklearn.linear_model import Ridge
 
         return Ridge(alpha=1.0)
-    from tsrnn.estimators.classes import DenseRegressor, RNNRegressor
+    from tsrnn.estimators.regressors import DenseRegressor, RNNRegressor
 
     settings = {
         "epochs": args.epochs or 60,

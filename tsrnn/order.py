@@ -26,7 +26,7 @@ import tensorflow as tf
 from sklearn.base import clone
 
 from tsrnn.core.validation import as_float_array, check_int
-from tsrnn.estimators.base import quiet_retracing
+from tsrnn.estimators.training import quiet_retracing
 
 __all__ = ["order_sensitivity"]
 

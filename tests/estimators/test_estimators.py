@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from tsrnn import (
     DenseClassifier,
@@ -20,9 +23,12 @@ from tsrnn import (
     RNNClassifier,
     RNNRegressor,
     make_windows,
+    recursive_predict,
 )
 from tsrnn.datasets import read_ts
-from tsrnn.estimators import base as _training
+from tsrnn.estimators import ForecastingTags, forecasting_tags
+from tsrnn.estimators.callbacks import TrainingMonitor
+from tsrnn.estimators.record import FitRecord
 from tsrnn.exceptions import TrainingError, TrainingWarning
 
 FAST = dict(epochs=2, learning_rate=0.01, jit_compile=False, random_state=0)
@@ -329,14 +335,14 @@ def test_nan_loss_raises_TrainingError_and_keeps_finite_weights(windows):
 
 def test_keyboard_interrupt_keeps_weights_and_warns(windows, monkeypatch):
     X, y = windows
-    original = _training.TrainingMonitor.on_epoch_end
+    original = TrainingMonitor.on_epoch_end
 
     def interrupt_after_two(self, epoch, logs=None):
         original(self, epoch, logs)
         if self.epochs_run == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(_training.TrainingMonitor, "on_epoch_end", interrupt_after_two)
+    monkeypatch.setattr(TrainingMonitor, "on_epoch_end", interrupt_after_two)
     model = rnn_regressor(epochs=5)
     with pytest.warns(TrainingWarning, match="interrupted after 2"):
         model.fit(X, y)
@@ -616,3 +622,123 @@ def test_fit_raises_ValueError_for_an_unknown_distribute(windows):
     X, y = windows
     with pytest.raises(ValueError, match="`distribute` must be None"):
         rnn_regressor(distribute="ray").fit(X, y)
+
+
+# ------------------------------------------------------- forecasting capabilities
+
+
+@pytest.mark.parametrize(
+    ("estimator", "expected"),
+    [
+        (RNNRegressor(), ForecastingTags(True, False, True)),
+        (RNNRegressor(architecture="seq2seq"), ForecastingTags(True, True, False)),
+        (DenseRegressor(), ForecastingTags(True, False, True)),
+        (RNNClassifier(), ForecastingTags(True, False, False)),
+        (DenseClassifier(), ForecastingTags(True, False, False)),
+        (Ridge(), ForecastingTags(False, False, False)),
+        (make_pipeline(StandardScaler(), Ridge()), ForecastingTags()),
+    ],
+    ids=[
+        "rnn",
+        "seq2seq",
+        "dense",
+        "rnn-classifier",
+        "dense-classifier",
+        "ridge",
+        "pipeline",
+    ],
+)
+def test_forecasting_tags_are_declared_per_class_and_architecture(estimator, expected):
+    assert forecasting_tags(estimator) == expected
+
+
+def test_forecasting_tags_follow_set_params_and_read_three_d_tags_of_others():
+    model = RNNRegressor()
+    model.set_params(architecture="seq2seq")
+    assert forecasting_tags(model).future_inputs
+    assert not forecasting_tags(model).recursive
+
+    class ThreeD(Ridge):
+        def __sklearn_tags__(self):
+            tags = super().__sklearn_tags__()
+            tags.input_tags.three_d_array = True
+            return tags
+
+    assert forecasting_tags(ThreeD()) == ForecastingTags(three_d_input=True)
+    assert forecasting_tags(object()) == ForecastingTags()
+
+
+@pytest.fixture(scope="module")
+def covariate_windows():
+    """Windows (40, 8, 3): a target in column 2, covariates in 0 and 1, and the
+    covariates' next 5 values (40, 5, 2)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 8, 3))
+    return X, X[:, -1, 2] * 0.5, rng.standard_normal((40, 5, 2))
+
+
+@pytest.mark.parametrize("factory", [rnn_regressor, dense_regressor])
+def test_predict_recursive_equals_recursive_predict_on_the_fitted_network(
+    covariate_windows, factory
+):
+    X, y, future = covariate_windows
+    model = factory(epochs=1).fit(X, y)
+    got = model.predict_recursive(X, 5, target_index=[2], future=future)
+    expected = recursive_predict(model.model_, X, 5, target_index=[2], future=future)
+    assert got.shape == (40, 5, 1)
+    np.testing.assert_array_equal(got, expected)
+    # One step ahead is the ordinary prediction.
+    np.testing.assert_allclose(got[:, 0, 0], model.predict(X), rtol=1e-5, atol=1e-6)
+
+
+def test_predict_recursive_raises_NotFittedError_before_fit(covariate_windows):
+    X, _, future = covariate_windows
+    with pytest.raises(NotFittedError):
+        rnn_regressor().predict_recursive(X, 5, target_index=[2], future=future)
+    with pytest.raises(NotFittedError):
+        dense_regressor().predict_recursive(X, 5, target_index=[2], future=future)
+
+
+def test_predict_recursive_checks_its_input(covariate_windows):
+    X, y, future = covariate_windows
+    model = dense_regressor(epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="X has 2 features per step"):
+        model.predict_recursive(X[:, :, :2], 5, target_index=[1])
+    with pytest.raises(ValueError, match="`future` is required"):
+        model.predict_recursive(X, 5, target_index=[2])
+    with pytest.raises(ValueError, match="`target_index` must be"):
+        model.predict_recursive(X, 5, target_index=[3], future=future)
+
+
+def test_predict_recursive_refuses_an_encoder_decoder(horizon_windows, seq2seq_model):
+    X, _, _ = horizon_windows
+    with pytest.raises(ValueError, match=r"encoder-decoder.*Call predict"):
+        seq2seq_model.predict_recursive(X, 4, target_index=[0])
+
+
+def test_predict_recursive_refuses_a_network_fitted_on_unequal_lengths():
+    sequences = [np.arange(n, dtype=float) / 10 for n in (4, 6, 5, 7)]
+    model = rnn_regressor(epochs=1).fit(sequences, [0.1, 0.2, 0.3, 0.4])
+    with pytest.raises(ValueError, match="windows of one width"):
+        model.predict_recursive(np.zeros((2, 4, 1)), 3, target_index=[0])
+
+
+# ------------------------------------------------------------------ fit record
+
+
+def test_fit_record_describes_the_last_fit_and_survives_save_and_pickle(
+    windows, tmp_path
+):
+    X, y = windows
+    model = rnn_regressor(epochs=1).fit(X, y)
+    assert model._fit_record == FitRecord(ndim=2, masked=False, steps=12, y_shape=())
+    model.fit(X[:, :, None], np.stack([y, y], axis=1))
+    assert model._fit_record == FitRecord(ndim=3, masked=False, steps=12, y_shape=(2,))
+    model.save(tmp_path)
+    assert RNNRegressor.load(tmp_path)._fit_record == model._fit_record
+    assert pickle.loads(pickle.dumps(model))._fit_record == model._fit_record
+
+
+def test_fit_record_of_a_seq2seq_fit_keeps_the_decoder_width(seq2seq_model):
+    assert seq2seq_model._fit_record.n_future == 2
+    assert seq2seq_model._fit_record.y_shape == (4, 1)

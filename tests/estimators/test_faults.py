@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tsrnn import DenseRegressor, RNNRegressor, make_windows
-from tsrnn.estimators import base as _training
+from tsrnn.estimators.callbacks import TrainingMonitor
 from tsrnn.exceptions import TrainingError, TrainingWarning
 
 TINY = dict(units=4, jit_compile=False, random_state=0)
@@ -51,7 +51,7 @@ def interrupt_at(monkeypatch, *, epoch: int, batch: int) -> None:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(
-        _training.TrainingMonitor,
+        TrainingMonitor,
         "on_train_batch_end",
         on_train_batch_end,
         raising=False,

@@ -1,4 +1,4 @@
-"""Custom Keras layers used by the model builders of :mod:`tsrnn.nn.models`.
+"""Custom Keras layers used by the model builders of :mod:`tsrnn.nn.builders`.
 
 Every layer is registered under the ``"tsrnn"`` package and implements
 ``get_config``, so a model that uses it saves to and loads from a ``.keras`` file

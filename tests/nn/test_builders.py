@@ -1,4 +1,4 @@
-"""Keras model builders of tsrnn.nn (tiny models, no real training)."""
+"""Keras model builders of tsrnn.nn.builders (tiny models, no real training)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tsrnn.nn.layers import SegmentRNN
-from tsrnn.nn.models import (
+from tsrnn.nn.builders import (
     build_dense,
     build_rnn,
     build_segrnn,
     build_seq2seq,
-    compile_model,
     default_segment_length,
-    recursive_predict,
 )
+from tsrnn.nn.compile import compile_model
+from tsrnn.nn.layers import SegmentRNN
 
 
 def _windows(batch, steps, n_features, seed=0):
@@ -373,76 +372,6 @@ def test_masking_holds_with_the_compiled_xla_predict():
     )
 
 
-# -------------------------------------------------------------------- training
-
-
-def test_lstm_overfits_a_small_batch_of_sine_windows():
-    t = np.arange(16 + 12)
-    series = np.sin(2 * np.pi * t / 12)
-    X = np.stack([series[i : i + 12] for i in range(16)])[..., None]
-    y = series[12 : 12 + 16, None]
-    model = build_rnn((12, 1), 1, units=8, seed=0)
-    compile_model(model, learning_rate=0.03, jit_compile=False)
-    before = model.evaluate(X, y, verbose=0)[0]
-    # One epoch of 150 full-batch steps: Keras's per-epoch overhead would dominate
-    # 150 epochs of one step.
-    batches = tf.data.Dataset.from_tensors((X, y)).repeat()
-    model.fit(batches, steps_per_epoch=150, shuffle=False, verbose=0)
-    assert before > 0.05
-    assert model.evaluate(X, y, verbose=0)[0] < 1e-3
-
-
-# ------------------------------------------------------------- recursive_predict
-
-
-def test_recursive_predict_equals_step_by_step_calls():
-    model = build_rnn((5, 3), 2, units=4, seed=0)
-    X = _windows(2, 5, 3)
-    future = _windows(2, 4, 1, seed=1)
-    X_before = X.copy()
-    got = recursive_predict(model, X, 4, target_index=[2, 0], future=future)
-    assert got.shape == (2, 4, 2)
-    np.testing.assert_array_equal(X, X_before)
-
-    window = X.astype("float32")
-    for step in range(4):
-        y = _out(model, window)
-        np.testing.assert_allclose(got[:, step], y, atol=1e-6)
-        row = np.empty((2, 3), "float32")
-        row[:, 2], row[:, 0], row[:, 1] = y[:, 0], y[:, 1], future[:, step, 0]
-        window = np.concatenate([window[:, 1:], row[:, None]], axis=1)
-
-
-def test_recursive_predict_accepts_a_one_step_3d_output():
-    model = build_rnn((5, 1), (1, 1), units=4, seed=0)
-    X = _windows(3, 5, 1)
-    got = recursive_predict(model, X, 3)
-    assert got.shape == (3, 3, 1)
-    np.testing.assert_allclose(got[:, 0], _out(model, X)[:, 0], atol=1e-6)
-
-
-def test_recursive_predict_raises_ValueError_when_covariates_have_no_future():
-    model = build_rnn((5, 2), 1, units=4)
-    with pytest.raises(ValueError, match="`future` is required"):
-        recursive_predict(model, _windows(1, 5, 2), 3)
-    with pytest.raises(ValueError, match=r"`future` must have shape \(1, 3, 1\)"):
-        recursive_predict(model, _windows(1, 5, 2), 3, future=np.zeros((1, 2, 1)))
-
-
-def test_recursive_predict_raises_ValueError_for_a_multi_step_model():
-    model = build_rnn((5, 1), (3, 1), units=4)
-    with pytest.raises(ValueError, match="one-step model"):
-        recursive_predict(model, _windows(1, 5, 1), 3)
-
-
-def test_recursive_predict_raises_ValueError_for_windows_of_the_wrong_shape():
-    model = build_rnn((5, 1), 1, units=4)
-    with pytest.raises(
-        ValueError, match=r"`X` must be windows of shape \(batch, 5, 1\)"
-    ):
-        recursive_predict(model, _windows(1, 6, 1), 3)
-
-
 # --------------------------------------------------------------- save and load
 
 
@@ -627,80 +556,3 @@ def test_build_seq2seq_raises_for_bad_horizon_and_units():
         build_seq2seq((6, 1), 0, 1)
     with pytest.raises(TypeError, match="`units` must be a positive int"):
         build_seq2seq((6, 1), 3, 1, units=[4, 4])
-
-
-# -------------------------------------------------------------------- compiling
-
-
-def test_compile_model_clips_gradients_by_default():
-    model = compile_model(build_rnn((6, 1), 1, units=4))
-    assert float(model.optimizer.clipnorm) == 1.0
-    assert isinstance(model.optimizer, keras.optimizers.Adam)
-    assert model.optimizer.get_config()["clipnorm"] == 1.0
-    unclipped = compile_model(build_rnn((6, 1), 1, units=4), clipnorm=None)
-    assert unclipped.optimizer.clipnorm is None
-
-
-@pytest.mark.parametrize(
-    ("task", "activation", "loss_class", "from_logits"),
-    [
-        ("regression", None, keras.losses.MeanSquaredError, None),
-        (
-            "classification",
-            "softmax",
-            keras.losses.SparseCategoricalCrossentropy,
-            False,
-        ),
-        ("classification", None, keras.losses.SparseCategoricalCrossentropy, True),
-        ("binary", "sigmoid", keras.losses.BinaryCrossentropy, False),
-    ],
-)
-def test_compile_model_picks_the_loss_of_the_task(
-    task, activation, loss_class, from_logits
-):
-    k = 1 if task != "classification" else 3
-    model = build_rnn((6, 1), k, units=4, output_activation=activation)
-    compile_model(model, task=task, learning_rate=0.05)
-    assert isinstance(model.loss, loss_class)
-    if from_logits is not None:
-        assert model.loss.get_config()["from_logits"] is from_logits
-    assert float(model.optimizer.learning_rate) == pytest.approx(0.05)
-
-
-def test_compile_model_classifier_trains_on_integer_labels():
-    X = _windows(8, 6, 1)
-    y = np.arange(8) % 3
-    model = compile_model(
-        build_rnn((6, 1), 3, units=4, output_activation="softmax", seed=0),
-        task="classification",
-        jit_compile=False,
-    )
-    history = model.fit(X, y, epochs=1, verbose=0)
-    assert set(history.history) == {"loss", "accuracy"}
-
-
-def test_compile_model_auto_jit_is_off_with_recurrent_dropout():
-    model = compile_model(build_rnn((6, 1), 1, units=4, recurrent_dropout=0.1))
-    assert model.jit_compile is False
-
-
-@pytest.mark.skipif(
-    bool(tf.config.list_physical_devices("GPU")),
-    reason="CPU rule of jit_compile='auto'",
-)
-def test_compile_model_auto_jit_is_off_on_cpu_and_true_is_kept():
-    assert compile_model(build_rnn((6, 1), 1, units=4)).jit_compile is False
-    assert compile_model(build_rnn((6, 1), 1, units=4), jit_compile=True).jit_compile
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "match"),
-    [
-        (dict(task="forecast"), "`task` must be one of"),
-        (dict(jit_compile="yes"), "`jit_compile` must be True, False or 'auto'"),
-        (dict(clipnorm=0), "`clipnorm` must be a positive float or None"),
-    ],
-)
-def test_compile_model_raises_ValueError_for_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        compile_model(build_rnn((6, 1), 1, units=4), **kwargs)

@@ -1,0 +1,59 @@
+"""The Keras networks the estimators train, built from their parameters.
+
+Private to the estimator classes: each one's ``_build_network`` names its
+network here and passes what its parameters mean for it (head, targets,
+per-step outputs), then compiles it for its task.
+"""
+
+from __future__ import annotations
+
+from tsrnn.nn.builders import build_dense, build_rnn
+
+__all__ = ["dense_network", "recurrent_network"]
+
+
+def recurrent_network(
+    estimator,
+    values_shape,
+    output_shape,
+    *,
+    masking,
+    seed,
+    output_activation=None,
+    return_sequences=False,
+    instance_norm=False,
+):
+    """:func:`tsrnn.build_rnn` with the recurrent settings of ``estimator``.
+
+    ``estimator`` is an RNN estimator (``cell``, ``units``, ``bidirectional``,
+    ``dropout``, ``recurrent_dropout``, ``layer_norm``); masked networks accept
+    windows of any width.
+    """
+    steps = None if masking else values_shape[1]
+    return build_rnn(
+        (steps, values_shape[2]),
+        output_shape,
+        cell=estimator.cell,
+        units=estimator.units,
+        bidirectional=estimator.bidirectional,
+        dropout=estimator.dropout,
+        recurrent_dropout=estimator.recurrent_dropout,
+        layer_norm=estimator.layer_norm,
+        return_sequences=return_sequences,
+        masking=masking,
+        output_activation=output_activation,
+        instance_norm=instance_norm,
+        seed=seed,
+    )
+
+
+def dense_network(estimator, values_shape, output_shape, *, seed, output_activation):
+    """:func:`tsrnn.build_dense` with the ``units`` and ``dropout`` of ``estimator``."""
+    return build_dense(
+        values_shape[1:],
+        output_shape,
+        units=estimator.units,
+        dropout=estimator.dropout,
+        output_activation=output_activation,
+        seed=seed,
+    )
