@@ -705,7 +705,7 @@ ROWS = [
         lambda t: (daily().astype(str).to_frame(),),
         lambda y: Forecaster(Ridge(), input_width=5, target="load").fit(y),
         TypeError,
-        r"`load` must be a numeric target column.*pd\.to_numeric",
+        r"Column 'load' must be numeric\. Got dtype .*pd\.to_numeric",
     ),
     Row(
         "Forecaster-tz-mixed-index",

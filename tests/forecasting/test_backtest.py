@@ -123,7 +123,7 @@ def test_backtest_raises_when_folds_leave_no_training_rows(airline):
 
 @pytest.mark.slow
 def test_conformal_coverage_with_an_rnn_on_sunspots(sunspots):
-    from tsrnn.estimators.classes import RNNRegressor
+    from tsrnn.estimators.regressors import RNNRegressor
     from tsrnn.forecasting.transforms import Scale
 
     estimator = RNNRegressor(
@@ -139,3 +139,63 @@ def test_conformal_coverage_with_an_rnn_on_sunspots(sunspots):
     )
     result = backtest(forecaster, sunspots, n_folds=100, step=1, refit=False)
     assert 0.78 <= result.score("coverage") <= 0.98
+
+
+# ------------------------------------------------------------ fold objects
+
+
+def test_time_series_fold_cuts_per_series_from_their_ends():
+    from tsrnn.forecasting.folds import TimeSeriesFold
+
+    folds = TimeSeriesFold(n_folds=3, step=4).split([30, 20], horizon=5)
+    assert [f.end.tolist() for f in folds] == [[17, 7], [21, 11], [25, 15]]
+    assert all((f.start == 0).all() for f in folds)
+    assert [f.refit for f in folds] == [True, True, True]
+    sliding = TimeSeriesFold(3, step=4, window="sliding", refit=False)
+    folds = sliding.split([30, 20], horizon=5)
+    # The window is the shortest series' first training part (7 rows).
+    assert [(f.end - f.start).tolist() for f in folds] == [[7, 7]] * 3
+    assert [f.refit for f in folds] == [True, False, False]
+    with pytest.raises(ValueError, match="`window` must be 'expanding' or 'sliding'"):
+        TimeSeriesFold(window="rolling").split([30], horizon=5)
+
+
+def test_backtest_takes_a_fold_object_and_refuses_two_descriptions(airline):
+    from tsrnn.forecasting.folds import TimeSeriesFold
+
+    forecaster = Forecaster(Ridge(), input_width=12, horizon=6)
+    flat = backtest(forecaster, airline, n_folds=4, step=3, window="sliding")
+    cv = TimeSeriesFold(n_folds=4, step=3, window="sliding")
+    pd.testing.assert_frame_equal(
+        backtest(forecaster, airline, cv=cv).forecasts, flat.forecasts
+    )
+    with pytest.raises(ValueError, match="`cv` must be the only description"):
+        backtest(forecaster, airline, cv=cv, n_folds=3)
+
+
+def test_backtest_without_refit_equals_predicting_from_each_cutoff(airline):
+    forecaster = Forecaster(Ridge(), input_width=12, horizon=3)
+    result = backtest(forecaster, airline, n_folds=4, refit=False)
+    fitted = Forecaster(Ridge(), input_width=12, horizon=3).fit(airline.iloc[:-12])
+    for fold in range(4):
+        end = len(airline) - 3 - 3 * (3 - fold)
+        expected = fitted.predict(airline.iloc[:end])["pax"].to_numpy()
+        got = result.forecasts.loc[result.forecasts["fold"] == fold, "y_pred"]
+        np.testing.assert_allclose(got.to_numpy(), expected)
+
+
+def test_grid_search_scores_every_candidate_on_the_same_fold_object(airline):
+    from tsrnn.forecasting.folds import TimeSeriesFold
+
+    cv = TimeSeriesFold(n_folds=3, step=12)
+    forecaster = Forecaster(Ridge(), input_width=24, horizon=12, transforms=[Log()])
+    table = grid_search(forecaster, {"estimator__alpha": [1e-3, 1e3]}, airline, cv=cv)
+    for _, row in table.iterrows():
+        again = backtest(clone_with(forecaster, row["params"]), airline, cv=cv)
+        assert again.score("mae") == pytest.approx(row["mae"])
+
+
+def clone_with(forecaster, params):
+    from sklearn.base import clone
+
+    return clone(forecaster).set_params(**params)

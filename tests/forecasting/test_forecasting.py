@@ -239,7 +239,7 @@ def test_bad_parameters_raise_clear_errors(daily):
 
 
 def test_rnn_forecaster_fits_3d_windows_quickly(daily):
-    from tsrnn.estimators.classes import RNNRegressor
+    from tsrnn.estimators.regressors import RNNRegressor
 
     estimator = RNNRegressor(units=4, epochs=1, random_state=0, jit_compile=False)
     forecaster = Forecaster(estimator, 14, 3, transforms=[Scale()])
@@ -250,7 +250,7 @@ def test_rnn_forecaster_fits_3d_windows_quickly(daily):
 
 @pytest.mark.slow
 def test_rnn_with_log_and_differencing_beats_seasonal_naive_on_airline(airline):
-    from tsrnn.estimators.classes import RNNRegressor
+    from tsrnn.estimators.regressors import RNNRegressor
 
     train, test = airline.iloc[:-36], airline.iloc[-36:]
     naive = mape(test, np.tile(train.iloc[-12:].to_numpy(), 3))
@@ -277,7 +277,7 @@ def test_rnn_with_log_and_differencing_beats_seasonal_naive_on_airline(airline):
 
 
 def tiny_seq2seq(**kw):
-    from tsrnn.estimators.classes import RNNRegressor
+    from tsrnn.estimators.regressors import RNNRegressor
 
     settings = dict(units=4, epochs=1, jit_compile=False, random_state=0)
     return RNNRegressor(architecture="seq2seq", **{**settings, **kw})

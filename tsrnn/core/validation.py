@@ -98,3 +98,12 @@ def beyond_float32(array: np.ndarray) -> tuple[int, ...] | None:
     if not overflow.any():
         return None
     return tuple(int(i) for i in np.argwhere(overflow)[0])
+
+
+def series_label(sid, *, named: bool = True) -> str:
+    """`` of series 'a'`` for messages about one series of a panel, or nothing.
+
+    ``named=False`` (a single wide series, whose id is internal) gives ``""`` so
+    that messages never show an id the caller did not write.
+    """
+    return f" of series {plain(sid)!r}" if named else ""

@@ -1,23 +1,16 @@
 """Backtesting (historical forecasts) and hyperparameter search over time-ordered folds.
 
-Fold ``i`` of ``n_folds`` cuts every series at a *cutoff*: the model is fitted
-on the rows up to and including the cutoff (all of them with
-``window="expanding"``, the last ``window_size`` with ``"sliding"``) and
-forecasts the ``horizon`` rows after it, which are then scored. Cutoffs count
-from the end of each series: the last fold forecasts the last ``horizon`` rows,
-and each earlier fold is ``step`` rows earlier::
+The folds are a :class:`~tsrnn.forecasting.folds.TimeSeriesFold` (expanding or
+sliding, ``step``, ``n_folds``, ``refit``), passed as ``cv=``; the flat
+arguments ``n_folds=...`` build one. A backtest reads the history once
+(:meth:`Forecaster.read`), then for each fold fits a clone on the fold's rows
+(``Forecaster.fit``) and forecasts after its cutoff
+(``Forecaster.forecast_paths``): public methods only, so any forecaster with
+``read``/``fit``/``forecast_paths`` can be backtested. With ``refit=False`` the
+model fitted at the first cutoff forecasts every fold in one batched call.
 
-    rows:  0 ........................................ T
-    fold 0 [ train            ] cutoff [ forecast ]
-    fold 1 [ train                 ] cutoff [ forecast ]     (step rows later)
-    last   [ train                              ] cutoff [ forecast ]
-
-So no fold ever trains on its own future. With ``refit=False`` the model is
-fitted once, at the first cutoff, and later folds only forecast from the newer
-data (``Forecaster.predict(history=...)``).
-
-:func:`grid_search` runs a backtest for every point of a parameter grid and
-returns a table sorted by score: the pandas-first alternative to
+:func:`grid_search` runs a backtest for every point of a parameter grid on the
+same folds and returns a table sorted by score: the pandas-first alternative to
 ``GridSearchCV(..., cv=TimeSeriesSplit())``, which splits rows of ``X`` and
 cannot pass a history of timestamps to a forecaster.
 """
@@ -31,8 +24,9 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import ParameterGrid
 
-from tsrnn.core.validation import check_int
+from tsrnn.core.validation import message
 from tsrnn.evaluation import metrics as _metrics
+from tsrnn.forecasting.folds import TimeSeriesFold
 
 __all__ = ["BacktestResult", "backtest", "grid_search"]
 
@@ -73,6 +67,7 @@ def backtest(
     y,
     *,
     covariates=None,
+    cv=None,
     n_folds=5,
     step=None,
     window="expanding",
@@ -80,7 +75,7 @@ def backtest(
     refit=True,
     metrics=("mae", "rmse", "smape"),
 ) -> BacktestResult:
-    """Historical forecasts of ``forecaster`` over ``n_folds`` time-ordered folds.
+    """Historical forecasts of ``forecaster`` over time-ordered folds.
 
     Parameters
     ----------
@@ -90,16 +85,11 @@ def backtest(
         The full history, in the layout ``forecaster.fit`` takes. Not modified.
     covariates : DataFrame, default=None
         As in ``Forecaster.fit``; must cover the whole history.
-    n_folds : int, default=5
-    step : int, default=None
-        Rows between consecutive cutoffs; ``None`` uses the forecaster's
-        horizon (non-overlapping forecasts).
-    window : {"expanding", "sliding"}, default="expanding"
-    window_size : int, default=None
-        Training rows per fold with ``window="sliding"``; ``None`` uses the
-        rows before the first cutoff.
-    refit : bool, default=True
-        Refit at every fold, or fit once at the first cutoff.
+    cv : TimeSeriesFold, default=None
+        The folds. ``None`` builds ``TimeSeriesFold(n_folds, step, window,
+        window_size, refit)`` from the next arguments (give one or the other).
+    n_folds, step, window, window_size, refit
+        See :class:`~tsrnn.forecasting.folds.TimeSeriesFold`.
     metrics : sequence of str, default=("mae", "rmse", "smape")
         Any of ``"mae"``, ``"rmse"``, ``"mape"``, ``"smape"``.
 
@@ -112,79 +102,64 @@ def backtest(
     >>> import numpy as np, pandas as pd
     >>> from sklearn.linear_model import Ridge
     >>> from tsrnn.forecasting.forecaster import Forecaster
+    >>> from tsrnn.forecasting.folds import TimeSeriesFold
     >>> index = pd.date_range("2024-01-01", periods=80, freq="D")
     >>> y = pd.Series(np.sin(np.arange(80) / 3), index=index, name="y")
-    >>> result = backtest(Forecaster(Ridge(), input_width=10, horizon=5), y, n_folds=3)
+    >>> forecaster = Forecaster(Ridge(), input_width=10, horizon=5)
+    >>> result = backtest(forecaster, y, cv=TimeSeriesFold(n_folds=3))
     >>> result.metrics.index.tolist(), result.metrics.columns.tolist()
     ([0, 1, 2], ['cutoff', 'mae', 'rmse', 'smape'])
     >>> result.forecasts["cutoff"].lt(result.forecasts["time"]).all()
     np.True_
     """
-    n_folds = check_int("n_folds", n_folds)
-    horizon = check_int("horizon", forecaster.horizon)
-    step = horizon if step is None else check_int("step", step)
-    if window not in ("expanding", "sliding"):
+    flat = TimeSeriesFold(n_folds, step, window, window_size, refit)
+    if cv is None:
+        cv = flat
+    elif flat != TimeSeriesFold():
         raise ValueError(
-            f"`window` must be 'expanding' or 'sliding'. Got window={window!r}."
+            "`cv` must be the only description of the folds. Got cv and "
+            "n_folds/step/window/window_size/refit too. Put them in "
+            "TimeSeriesFold(...)."
         )
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
         raise ValueError(
             f"`metrics` must be names from {list(METRICS)}. Got unknown {unknown}."
         )
-    base = clone(forecaster)
-    history = base._read(y, covariates, fitting=True)
-    first = {}
-    for sid, frame in history.series.items():
-        cut = len(frame) - horizon - (n_folds - 1) * step
-        if cut < 1:
-            raise ValueError(
-                f"`n_folds` must leave training rows: {n_folds} folds of step "
-                f"{step} and horizon {horizon} need more than "
-                f"{horizon + (n_folds - 1) * step} rows. Got {len(frame)} rows"
-                f"{' in series ' + repr(sid) if history.long else ''}. Use fewer "
-                "folds or a smaller step."
-            )
-        first[sid] = cut
-    size = None
-    if window == "sliding":
-        size = min(first.values()) if window_size is None else window_size
-        size = check_int("window_size", size)
-
-    def train_part(fold):
-        series = {}
-        for sid, frame in history.series.items():
-            end = first[sid] + fold * step
-            start = 0 if size is None else max(0, end - size)
-            series[sid] = frame.iloc[start:end]
-        return history.__class__(**{**history.__dict__, "series": series})
-
+    history = clone(forecaster).read(y, covariates)
+    folds = cv.split(history.lengths, forecaster.horizon, history.ids)
+    # One model per refit; the folds it serves are forecast in one call.
+    jobs = []
+    for fold in folds:
+        if fold.refit:
+            model = clone(forecaster).fit(history.cut(fold.start, fold.end))
+            jobs.append((model, []))
+        jobs[-1][1].append(fold)
     rows = []
-    model = None
-    for fold in range(n_folds):
-        if refit or model is None:
-            model = clone(forecaster)._fit_from(train_part(fold))
-            if model._level is not None:
-                model.interval_width_ = model._calibrate(train_part(fold))
-        origins = {sid: [first[sid] + fold * step] for sid in history.series}
-        for sid, p, path in model._forecast(history, origins, horizon, strict=False):
-            frame = model._to_frame([(sid, p, path)], _single(history))
-            actual = history.series[sid][list(model.target_columns_)]
-            cutoff = actual.index[p - 1]
-            for target in model.target_columns_:
+    targets = list(history.targets)
+    for model, group in jobs:
+        origins = [[int(f.end[k]) for f in group] for k in range(len(history.ids))]
+        index = {
+            (k, int(f.end[k])): f.index for f in group for k in range(len(origins))
+        }
+        for path in model.forecast_paths(history, origins, strict=False):
+            frame = path.frame
+            actual = history.frame(path.k, targets)
+            cutoff = actual.index[path.origin - 1]
+            for target in targets:
                 part = pd.DataFrame(
                     {
-                        "fold": fold,
+                        "fold": index[path.k, path.origin],
                         "cutoff": cutoff,
-                        "series": sid,
+                        "series": path.series,
                         "time": frame.index,
-                        "step": np.arange(1, horizon + 1),
+                        "step": np.arange(1, len(frame) + 1),
                         "target": target,
                         "y_true": actual[target].reindex(frame.index).to_numpy(),
                         "y_pred": frame[target].to_numpy(),
                     }
                 )
-                if model.interval_width_ is not None:
+                if f"{target}_lower" in frame:
                     part["lower"] = frame[f"{target}_lower"].to_numpy()
                     part["upper"] = frame[f"{target}_upper"].to_numpy()
                 rows.append(part)
@@ -200,10 +175,6 @@ def backtest(
         include_groups=False,
     )
     return BacktestResult(forecasts=forecasts, metrics=table)
-
-
-def _single(history):
-    return history.__class__(**{**history.__dict__, "long": False})
 
 
 def _score(forecasts: pd.DataFrame, metric: str) -> float:
@@ -230,7 +201,9 @@ def grid_search(
     metric : str, default="mae"
         Lower is better; scored over all folds pooled.
     **backtest_options
-        ``n_folds``, ``step``, ``window``, ``window_size``, ``refit``.
+        ``cv`` (a :class:`~tsrnn.forecasting.folds.TimeSeriesFold`), or
+        ``n_folds``, ``step``, ``window``, ``window_size``, ``refit``: every
+        candidate is scored on the same folds.
 
     Returns
     -------
@@ -252,9 +225,7 @@ def grid_search(
     [0.01, 100.0]
     """
     if metric not in METRICS:
-        raise ValueError(
-            f"`metric` must be one of {list(METRICS)}. Got metric={metric!r}."
-        )
+        raise ValueError(message("metric", f"one of {list(METRICS)}", metric))
     records = []
     for params in ParameterGrid(param_grid):
         candidate = clone(forecaster).set_params(**params)

@@ -1,29 +1,31 @@
 """Pandas in, pandas out: :class:`Forecaster` wraps any regressor into a forecaster.
 
 ``Forecaster(estimator, input_width, horizon)`` takes a history (a Series, a
-wide DataFrame with a DatetimeIndex, or a long frame of many series), cuts it
-into windows with :class:`tsrnn.Windower`, fits ``estimator`` on them, and
-forecasts the ``horizon`` steps after the history as a DataFrame indexed by
-the future timestamps. A user never writes window code.
+wide DataFrame with a DatetimeIndex, or a long frame of many series), reads it
+once into a checked :class:`~tsrnn.forecasting.history.History`, cuts it into
+windows with :class:`tsrnn.Windower`, fits ``estimator`` on them, and forecasts
+the ``horizon`` steps after the history as a DataFrame indexed by the future
+timestamps. A user never writes window code.
+
+The route of a DataFrame::
+
+    y, covariates --read_history--> History (one Panel: targets, covariates)
+      --per-series transforms (Log, Difference, Scale)--> Panel
+      --Windower.fit/transform--> WindowSet --strategy.fit--> estimator_
+    predict: last input_width rows of each origin --Windower (last_only)-->
+      --strategy.predict--> scaled forecasts --inverse scaler, transforms-->
+      --intervals--> DataFrame indexed by the future timestamps
 
 Estimators
-    tsrnn estimators (``RNNRegressor``, ``DenseRegressor``: their scikit-learn
-    tags declare 3-D input) get windows ``X`` of shape (n, input_width, C) and
-    targets (n, horizon, k). Any other scikit-learn regressor (``Ridge`` is the
-    linear baseline) gets flattened windows (n, input_width * C) and targets
-    (n, horizon * k); a regressor without multi-output support is wrapped in
-    ``MultiOutputRegressor``.
+    tsrnn estimators (``RNNRegressor``, ``DenseRegressor``) declare that they
+    read 3-D windows (n, input_width, C) and targets (n, horizon, k). Any other
+    scikit-learn regressor (``Ridge`` is the linear baseline) gets flattened
+    windows (n, input_width * C) and targets (n, horizon * k); a regressor
+    without multi-output support is wrapped in ``MultiOutputRegressor``.
 
 Strategies
-    ``"direct"``: one model forecasts all ``horizon`` steps at once (a longer
-    horizon needs a refit); an RNN's last state feeds a dense head over all
-    steps. ``"recursive"``: a one-step model is rolled forward, feeding back
-    its own forecasts, for any horizon (Keras estimators roll with
-    :func:`tsrnn.recursive_predict`, others with the same loop in numpy).
-    ``"seq2seq"``: an encoder-decoder (``RNNRegressor(architecture="seq2seq")``)
-    whose encoder reads the window and whose decoder runs over the ``horizon``
-    steps, reading the known-future inputs of each step (future covariates and
-    calendar features) or, without any, the encoder's last output.
+    ``"direct"``, ``"recursive"`` and ``"seq2seq"``: see
+    :mod:`tsrnn.forecasting.strategies`.
 
 Covariates
     ``fit(y, covariates=frame)`` joins ``frame`` to the history by timestamp (and
@@ -33,9 +35,8 @@ Covariates
     its decoder, the recursive strategy in each new row. A 3-D estimator with
     the direct strategy has no way to read them, so that combination raises.
     ``predict`` needs the future covariates over the horizon (``covariates``
-    with rows after the history, passed to :meth:`tsrnn.Windower.transform` as
-    ``future``). Other columns are past covariates, seen up to the forecast
-    origin only.
+    with rows after the history). Other columns are past covariates, seen up to
+    the forecast origin only.
 
 Pipelines
     ``predict``'s first argument is the history to forecast from, so a
@@ -53,43 +54,38 @@ Outputs
 
 from __future__ import annotations
 
-import inspect
 import numbers
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
-from sklearn.multioutput import MultiOutputRegressor
-from sklearn.utils import get_tags
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from tsrnn.core.validation import check_int, plain
-from tsrnn.data.panel import check_series_times, read_timestamps
+from tsrnn.core.validation import check_int
 from tsrnn.data.windower import Windower
-from tsrnn.forecasting.intervals import (
-    check_level,
-    conformal_quantiles,
-    min_calibration_size,
+from tsrnn.estimators.capabilities import forecasting_tags
+from tsrnn.forecasting import intervals
+from tsrnn.forecasting.history import History, Layout, attach_covariates, read_history
+from tsrnn.forecasting.strategies import strategy_for
+from tsrnn.forecasting.transforms import (
+    Difference,
+    SeriesTransforms,
+    check_transforms,
 )
-from tsrnn.forecasting.transforms import TransformChain, check_transforms
 
-__all__ = ["Forecaster"]
-
-STRATEGIES = ("direct", "recursive", "seq2seq")
-WIDE = 0
+__all__ = ["Forecaster", "Path"]
 
 
-@dataclass
-class _History:
-    """The caller's history split by series: ``sid -> frame`` (time index)."""
+@dataclass(frozen=True)
+class Path:
+    """A forecast of series ``series`` (position ``k``) from its first ``origin``
+    rows."""
 
-    series: dict
-    targets: tuple
-    covariates: tuple
-    time_name: object
-    long: bool
-    future: dict | None = None
+    series: object
+    k: int
+    origin: int
+    frame: pd.DataFrame
 
 
 class Forecaster(BaseEstimator):
@@ -140,6 +136,20 @@ class Forecaster(BaseEstimator):
         (the model is then refitted on everything). ``None``: ``horizon`` plus
         twice the fewest errors the conformal quantile needs, plus one (55
         for ``horizon=36, level=0.9``).
+    stride : int, default=1
+        Rows between the starts of consecutive training windows of a series.
+    gap : int, default=0
+        Steps skipped between the end of the history and the first forecast
+        step (the forecast starts ``gap + 1`` steps after the history). Needs
+        the direct or seq2seq strategy and no ``Difference`` transform.
+    fill_missing : {None, "ffill", "interpolate", "zero"}, default=None
+        Missing timestamps raise unless set; see :class:`tsrnn.Windower`.
+    nan_policy : {"raise", "drop_windows", "ffill", "interpolate"}, default="raise"
+        NaN in the history; see :class:`tsrnn.Windower`. With
+        ``"drop_windows"`` the training windows touching NaN are dropped, and a
+        forecast whose input rows hold NaN raises.
+    scale_by : {"global", "series"}, default="global"
+        With ``scaler``: one scaler for all series, or one per series.
 
     Attributes
     ----------
@@ -153,6 +163,8 @@ class Forecaster(BaseEstimator):
     series_ids_ : list
         Series ids (``[0]`` for one wide series).
     freq_ : pandas.DateOffset
+    history_ : tsrnn.forecasting.history.History
+        The checked history seen in fit (what ``predict()`` forecasts from).
     interval_width_ : dict or None
         ``series id -> ndarray (horizon, n_targets)``: conformal half-widths in
         the level space of each series.
@@ -199,6 +211,11 @@ class Forecaster(BaseEstimator):
         scaler=None,
         level=None,
         calibration_size=None,
+        stride=1,
+        gap=0,
+        fill_missing=None,
+        nan_policy="raise",
+        scale_by="global",
     ):
         self.estimator = estimator
         self.input_width = input_width
@@ -214,27 +231,57 @@ class Forecaster(BaseEstimator):
         self.scaler = scaler
         self.level = level
         self.calibration_size = calibration_size
+        self.stride = stride
+        self.gap = gap
+        self.fill_missing = fill_missing
+        self.nan_policy = nan_policy
+        self.scale_by = scale_by
 
     # ------------------------------------------------------------------ public
+
+    def read(self, y, covariates=None) -> History:
+        """Check ``y`` and ``covariates`` once, as ``fit`` does; the History.
+
+        ``fit``, ``predict`` and :meth:`forecast_paths` accept the returned
+        :class:`~tsrnn.forecasting.history.History` in place of frames, so
+        backtests cut folds from one reading. Neither input is modified.
+        """
+        if isinstance(y, History):
+            return y
+        self._check_params()
+        if self.id_col is None and isinstance(y, pd.Series | pd.DataFrame):
+            # Too short to window: say so before the reader asks for a freq.
+            need = self._need_fit(self._n_lost)
+            self._check_length([len(y)], "history", need)
+        return read_history(
+            y,
+            covariates,
+            self._layout(),
+            target=self.target,
+            future_covariates=tuple(self.future_covariates or ()),
+        )
 
     def fit(self, y, covariates=None):
         """Fit on the whole history ``y`` (and ``covariates``); return ``self``.
 
         Parameters
         ----------
-        y : Series, DataFrame
+        y : Series, DataFrame or History
             A Series or wide DataFrame with a DatetimeIndex (or ``time_col``),
-            or a long frame with ``id_col`` and ``time_col``. Not modified.
+            a long frame with ``id_col`` and ``time_col``, or what
+            :meth:`read` returned. Not modified.
         covariates : DataFrame, default=None
             Extra inputs on the same time grid (long, with ``id_col``, for a long
-            history); rows beyond the history are ignored here. Not modified.
+            history); rows beyond the history are the known future. Not modified.
         """
         self._check_params()
-        self._fit_from(self._read(y, covariates, fitting=True))
+        history = self.read(y, covariates)
+        self._fit_history(history)
         if self._level is not None:
-            # Calibration fits a clone on the head of the history; self keeps
-            # the model fitted on all of it.
-            self.interval_width_ = self._calibrate(self.history_)
+            need = self._need_fit(self._n_lost)
+            self.interval_width_ = intervals.calibrate(
+                self, history, self.calibration_size, need, self._chains
+            )
         return self
 
     def predict(self, history=None, *, horizon=None, covariates=None):
@@ -242,7 +289,7 @@ class Forecaster(BaseEstimator):
 
         Parameters
         ----------
-        history : Series, DataFrame or int, default=None
+        history : Series, DataFrame, History or int, default=None
             ``None``: forecast from the end of the history seen in ``fit``. A
             Series or DataFrame (same layout and columns as in fit): forecast
             from its end instead, without refitting; this is the argument a
@@ -271,571 +318,240 @@ class Forecaster(BaseEstimator):
                     f"{history!r}, horizon={horizon!r}). Call predict(horizon=...)."
                 )
             history, horizon = None, history
-        steps = self.horizon if horizon is None else horizon
-        steps = check_int("horizon", steps)
-        if self.strategy != "recursive" and steps > self._horizon:
-            raise ValueError(
-                f"`horizon` must be at most {self._horizon}, the horizon this "
-                f"{self.strategy} forecaster was fitted for. Got horizon={steps}. "
-                f"Refit with Forecaster(..., horizon={steps}) or use "
-                "strategy='recursive'."
-            )
+        steps = self._steps(horizon)
         if history is None:
             base = self.history_
             if covariates is not None:
-                base = self._with_covariates(base, covariates, fitting=False)
+                base = attach_covariates(
+                    base,
+                    covariates,
+                    self._layout(),
+                    expected=self.covariate_columns_,
+                )
         else:
-            base = self._read(history, covariates, fitting=False)
-            need = self._width + self._n_lost
-            for sid, frame in base.series.items():
-                if len(frame) < need:
-                    raise ValueError(
-                        f"`history`{_label(sid, base)} must have at least "
-                        f"input_width{' + lags of Difference' if self._n_lost else ''}"
-                        f" = {need} rows to forecast from. Got {len(frame)} rows."
-                    )
-        origins = {sid: [len(frame)] for sid, frame in base.series.items()}
-        paths = self._forecast(base, origins, steps)
+            base = self._read_new(history, covariates)
+        paths = self.forecast_paths(base, [[n] for n in base.lengths], steps)
         return self._to_frame(paths, base)
+
+    def forecast_paths(self, history, origins, steps=None, *, strict=True) -> list:
+        """Forecasts of ``steps`` from many origins of a checked history.
+
+        The seam that intervals and backtests use: one windowing and one model
+        call per origin rank, for all series at once.
+
+        Parameters
+        ----------
+        history : History
+            From :meth:`read` (or ``history_``), in the layout seen in fit.
+        origins : sequence of sequences of int
+            ``origins[k]``: row counts ``p`` of series ``k``; forecast from its
+            first ``p`` rows.
+        steps : int, default=None
+            ``None`` uses ``self.horizon``.
+        strict : bool, default=True
+            Require the future covariates of every forecast step; with False,
+            steps past the end of the covariates repeat the last known value
+            (in-sample forecasts whose late steps are not scored).
+
+        Returns
+        -------
+        list of Path
+            In original units, with interval columns when ``level`` is set.
+        """
+        check_is_fitted(self, "estimator_")
+        steps = self._steps(steps)
+        body = self._chains.transform(history)
+        ahead = self._strategy.ahead(steps, self._horizon)
+        targets = list(self.target_columns_)
+        origins = [sorted(int(p) for p in counts) for counts in origins]
+        paths = []
+        # Each call windows at most one origin per series, so series keep their
+        # own ids (and their own scalers with scale_by="series").
+        for rank in range(max((len(o) for o in origins), default=0)):
+            members = [(k, o[rank]) for k, o in enumerate(origins) if rank < len(o)]
+            ks = np.array([k for k, _ in members])
+            ends = np.array([p - self._n_lost for _, p in members])
+            rows = body.take(ends - self._width, ends, series=ks)
+            known = None
+            if self.future_covariates:
+                known = history.known_inputs(
+                    members,
+                    list(self.future_covariates),
+                    ahead,
+                    steps,
+                    strict=strict,
+                    gap=self._gap,
+                )
+            windows = self.windower_.transform(
+                rows, last_only=True, horizon=ahead, future=known
+            )
+            if np.isnan(windows.X).any():
+                k = int(ks[np.flatnonzero(np.isnan(windows.X).any(axis=(1, 2)))[0]])
+                raise ValueError(
+                    f"The last input_width rows{history.label(k)} must hold no NaN "
+                    "to forecast from them. Fill them, or use nan_policy='ffill' "
+                    "or 'interpolate'."
+                )
+            raw = self._strategy.predict(self.estimator_, windows, steps, self._horizon)
+            values = windows.inverse_transform_y(raw)
+            values = values.reshape(len(members), steps, len(targets))
+            times = history.panel.local_index(windows.target_time[:, :steps].ravel())
+            for i, (k, p) in enumerate(members):
+                frame = pd.DataFrame(
+                    values[i],
+                    index=times[i * steps : (i + 1) * steps],
+                    columns=targets,
+                )
+                frame.index.name = history.panel.time_name
+                frame.index.freq = None
+                past = history.frame(k, targets).iloc[:p]
+                frame = self._chains[k].inverse_forecast(frame, past)
+                if self.interval_width_ is not None:
+                    chain = self._chains[k]
+                    frame = intervals.add_bounds(
+                        frame,
+                        self.interval_width_[history.ids[k]],
+                        targets,
+                        chain.to_level,
+                        chain.from_level,
+                    )
+                paths.append(Path(history.ids[k], k, p, frame))
+        return paths
 
     # ------------------------------------------------------------ fitting core
 
     def _check_params(self):
         self._width = check_int("input_width", self.input_width)
         self._horizon = check_int("horizon", self.horizon)
-        if self.strategy not in STRATEGIES:
-            raise ValueError(
-                f"`strategy` must be one of {list(STRATEGIES)}. Got "
-                f"strategy={self.strategy!r}."
-            )
+        self._gap = check_int("gap", self.gap, minimum=0)
+        check_int("stride", self.stride)
         self._transforms = check_transforms(self.transforms)
-        self._level = check_level(self.level)
+        self._n_lost = SeriesTransforms(self._transforms).n_lost
+        self._level = intervals.check_level(self.level)
         if self.estimator is None or not callable(getattr(self.estimator, "fit", None)):
             raise TypeError(
                 "`estimator` must be a regressor with fit and predict. Got "
                 f"estimator={self.estimator!r}. Example: Forecaster(Ridge(), ...)."
             )
-        if self.strategy == "seq2seq" and not _is_encoder_decoder(self.estimator):
-            raise TypeError(
-                "`estimator` must be an encoder-decoder (a fit taking X_future) "
-                f"with strategy='seq2seq'. Got estimator={self.estimator!r}. Use "
-                "RNNRegressor(architecture='seq2seq', ...), or another strategy."
-            )
-
-    @property
-    def _train_horizon(self) -> int:
-        return 1 if self.strategy == "recursive" else self._horizon
-
-    def _fit_on(self, history: _History) -> None:
-        """Fit transforms, windower and estimator on ``history``."""
-        lost = 0
-        for sid, frame in history.series.items():
-            chain = TransformChain(self._transforms)
-            need = self._width + self._train_horizon
-            n_lost = _n_lost(self._transforms)
-            if len(frame) < need + n_lost:
-                raise ValueError(
-                    f"The history{_label(sid, history)} must have at least "
-                    f"input_width + horizon{' + lags of Difference' if n_lost else ''}"
-                    f" = {need + n_lost} rows. Got {len(frame)} rows. Use a shorter "
-                    "input_width or horizon, or a longer history."
-                )
-            self._chains[sid] = chain.fit(frame[list(history.targets)])
-            lost = chain.n_lost_
-        self._n_lost = lost
-        if self.strategy == "recursive" and self._past(history):
-            raise ValueError(
-                "`covariates` must hold only future covariates with "
-                "strategy='recursive' (past covariates are unknown beyond the "
-                f"history). Got past covariates {list(self._past(history))}. List "
-                "them in future_covariates if they are known in advance, or use "
-                "strategy='direct'."
-            )
-        # Always a long frame (one id per series, even for one series): forecasts
-        # from many origins then window the last rows of each origin as its own
-        # series in a single transform call.
-        windower = Windower if history.long else _OneSeriesWindower
-        self.windower_ = windower(
-            self._width,
-            self._train_horizon,
-            target=list(history.targets),
-            past_covariates=list(self._past(history)) or None,
-            future_covariates=list(self._future(history)) or None,
-            calendar=self.calendar,
-            id_col=_ID,
-            time_col=None,
-            freq=self.freq,
-            scaler=self.scaler,
+        self._strategy = strategy_for(
+            self.strategy, self.estimator, forecasting_tags(self.estimator)
         )
-        frame = pd.concat(
-            [body.assign(**{_ID: sid}) for sid, body in self._bodies(history).items()]
-        )
-        windows = self.windower_.fit(frame).transform(frame)
-        self.freq_ = self.windower_.freq_
-        estimator = clone(self.estimator)
-        self._three_d = _supports_3d(estimator)
-        known = self.windower_.future_columns_
-        if self.strategy == "direct" and self._three_d and known:
-            raise ValueError(
-                "`strategy` must be 'seq2seq' (or 'recursive') for a 3-D estimator "
-                f"with known-future inputs {list(known)}: the direct strategy's "
-                "dense head cannot read them over the horizon. Got "
-                "strategy='direct'. Use Forecaster(RNNRegressor(architecture="
-                "'seq2seq'), strategy='seq2seq', ...), or a flat regressor."
-            )
-        targets = windows.y.astype(np.float64)
-        if self.strategy == "seq2seq":
-            estimator.fit(
-                windows.X.astype(np.float64), targets, X_future=_future_of(windows)
-            )
-        elif self._three_d:
-            estimator.fit(windows.X.astype(np.float64), targets)
-        else:
-            flat = targets.reshape(len(targets), -1)
-            if flat.shape[1] == 1:
-                flat = flat[:, 0]
-            elif not get_tags(estimator).target_tags.multi_output:
-                estimator = MultiOutputRegressor(estimator)
-            estimator.fit(self._flat_features(windows), flat)
-        self.estimator_ = estimator
-        self.n_features_in_ = windows.X.shape[-1]
-
-    def _past(self, history) -> tuple:
-        future = set(self._future(history))
-        return tuple(c for c in history.covariates if c not in future)
-
-    def _future(self, history) -> tuple:
-        return tuple(self.future_covariates or ())
-
-    def _bodies(self, history: _History) -> dict:
-        """Per series: transformed targets with the covariates of the same rows."""
-        out = {}
-        for sid, frame in history.series.items():
-            targets = self._chains[sid].transform(frame[list(history.targets)])
-            covariates = frame.loc[targets.index, list(history.covariates)]
-            out[sid] = pd.concat([targets, covariates], axis=1)
-        return out
-
-    def _flat_features(self, windows) -> np.ndarray:
-        """Flattened windows, then the known-future values of the horizon."""
-        X = windows.X.astype(np.float64)
-        flat = X.reshape(len(X), -1)
-        if self.strategy != "direct" or windows.X_future is None:
-            return flat
-        future = windows.X_future.astype(np.float64)
-        return np.hstack([flat, future.reshape(len(future), -1)])
-
-    # ----------------------------------------------------------- forecasting
-
-    def _forecast(
-        self, history: _History, origins: dict, steps: int, *, strict=True
-    ) -> list:
-        """Forecast ``steps`` from each origin (rows of the original history).
-
-        ``origins`` maps a series id to row counts ``p``: forecast from the
-        history's first ``p`` rows. The last ``input_width`` transformed rows of
-        each origin become one series of a long frame, windowed in one
-        :meth:`Windower.transform` call with ``last_only=True`` and the future
-        covariates of the steps after the origin as ``future``. Returns a list
-        of ``(sid, p, frame)``, frames of ``steps`` rows in the original scale.
-        """
-        width = self._width
-        # The model reads its whole horizon of known-future inputs even when
-        # fewer steps are asked; the recursive roll needs one per step.
-        ahead = steps if self.strategy == "recursive" else self._horizon
-        future_columns = list(self._future(history))
-        bodies = self._bodies(history)
-        keys, pieces, known = [], [], []
-        for sid, counts in origins.items():
-            for p in counts:
-                code = len(keys)
-                keys.append((sid, p))
-                end = p - self._n_lost
-                pieces.append(bodies[sid].iloc[end - width : end].assign(**{_ID: code}))
-                if future_columns:
-                    rows = self._future_rows(history, sid, p, ahead, steps, strict)
-                    known.append(rows.assign(**{_ID: code}))
-        windows = self.windower_.transform(
-            pd.concat(pieces),
-            last_only=True,
-            horizon=ahead,
-            future=pd.concat(known) if known else None,
-        )
-        if self.strategy == "recursive":
-            raw = self._roll(windows, steps)
-        else:
-            if self.strategy == "seq2seq":
-                raw = self.estimator_.predict(
-                    windows.X.astype(np.float64), X_future=_future_of(windows)
-                )
-            elif self._three_d:
-                raw = self.estimator_.predict(windows.X.astype(np.float64))
-            else:
-                raw = self.estimator_.predict(self._flat_features(windows))
-            raw = np.asarray(raw, dtype=np.float64)
-            raw = raw.reshape(len(keys), self._horizon, -1)[:, :steps]
-        values = windows.inverse_transform_y(raw)
-        if values.ndim == 2:
-            values = values[..., None]
-        paths = []
-        targets = list(self.target_columns_)
-        for (sid, p), block in zip(keys, values, strict=True):
-            past = history.series[sid].iloc[:p][targets]
-            times = pd.date_range(past.index[-1], periods=steps + 1, freq=self.freq_)
-            frame = pd.DataFrame(block, index=times[1:], columns=targets)
-            paths.append((sid, p, self._chains[sid].inverse_forecast(frame, past)))
-        return paths
-
-    def _future_rows(
-        self, history: _History, sid, p: int, ahead: int, steps: int, strict: bool
-    ) -> pd.DataFrame:
-        """Future covariates over the ``ahead`` steps after row ``p`` of ``sid``.
-
-        Values come from the covariates given to fit or predict. The first
-        ``steps`` must be known when ``strict``; the others (and, for the
-        in-sample forecasts of calibration and backtests, steps after the end
-        of the covariates) repeat the last known value: they only feed model
-        inputs of steps that are not scored.
-        """
-        future = list(self._future(history))
-        frame = history.series[sid]
-        times = pd.date_range(frame.index[p - 1], periods=ahead + 1, freq=self.freq_)
-        times = times[1:]
-        known = history.future.get(sid) if history.future else None
-        values = (
-            pd.DataFrame(np.nan, index=times, columns=future)
-            if known is None
-            else known[future].reindex(times)
-        )
-        if strict:
-            needed = values.iloc[:steps]
-            if needed.isna().any().any():
-                where = needed.index[needed.isna().any(axis=1)][0]
-                raise ValueError(
-                    f"`covariates` must cover the {steps} forecast steps"
-                    f"{_label(sid, history)} for the future covariates {future}. "
-                    f"Got no value at {where}. Pass covariates up to "
-                    f"{times[steps - 1]} to predict."
-                )
-        last = frame[future].iloc[[p - 1]]
-        return pd.concat([last, values]).ffill().iloc[1:]
-
-    def _roll(self, windows, steps) -> np.ndarray:
-        """Recursive forecasts (n, steps, n_targets) in scaled units."""
-        targets = windows.target_index
-        future = _future_of(windows)
-        model = getattr(self.estimator_, "model_", None)
-        if (
-            self._three_d
-            and model is not None
-            and len(getattr(model, "inputs", ())) == 1
+        if self._gap and (
+            self._strategy.max_steps(1) is None
+            or any(isinstance(t, Difference) for t in self._transforms)
         ):
-            from tsrnn.nn.models import recursive_predict
-
-            return recursive_predict(
-                model, windows.X, steps, target_index=targets, future=future
+            raise ValueError(
+                "`gap` must be 0 with strategy='recursive' or a Difference "
+                "transform: both need every step between the history and the "
+                f"forecast. Got gap={self.gap!r}. Use strategy='direct' without "
+                "Difference, or gap=0."
             )
-        window = windows.X.astype(np.float64)
-        out = np.empty((len(window), steps, len(targets)))
-        for step in range(steps):
-            features = window if self._three_d else window.reshape(len(window), -1)
-            pred = np.asarray(self.estimator_.predict(features), dtype=np.float64)
-            pred = pred.reshape(len(window), -1)
-            out[:, step] = pred
-            # Recursive forecasters have no past covariates: a new row is the
-            # forecast targets plus the known-future columns of that step.
-            row = np.zeros((len(window), window.shape[2]))
-            row[:, targets] = pred
-            if future is not None:
-                row[:, windows.future_index] = future[:, step]
-            window = np.concatenate([window[:, 1:], row[:, None]], axis=1)
-        return out
 
-    # --------------------------------------------------------------- intervals
+    def _layout(self) -> Layout:
+        return Layout(
+            id_col=self.id_col,
+            time_col=self.time_col,
+            freq=self.freq,
+            fill_missing=self.fill_missing,
+            nan_policy=self.nan_policy,
+        )
 
-    def _calibrate(self, history: _History) -> dict:
-        """Conformal half-widths from a model fitted without the calibration tail."""
-        size = self.calibration_size
-        if size is None:
-            size = self._horizon + 2 * min_calibration_size(self._level) + 1
-        size = check_int("calibration_size", size)
-        head = {}
-        for sid, frame in history.series.items():
-            if len(frame) - size < self._width + self._train_horizon + self._n_lost:
-                raise ValueError(
-                    f"`calibration_size` must leave at least input_width + horizon"
-                    f" = {self._width + self._train_horizon + self._n_lost} rows of "
-                    f"the history{_label(sid, history)} for training. Got "
-                    f"calibration_size={size} with {len(frame)} rows. Lower "
-                    "calibration_size or input_width, or pass a longer history."
-                )
-            head[sid] = frame.iloc[: len(frame) - size]
-        model = clone(self).set_params(level=None)
-        model._fit_from(replace(history, series=head))
-        origins = {
-            sid: list(range(len(f) - size, len(f))) for sid, f in history.series.items()
-        }
-        paths = model._forecast(history, origins, self._horizon, strict=False)
-        errors = {sid: [] for sid in history.series}
-        for sid, _, path in paths:
-            frame = history.series[sid][list(self.target_columns_)]
-            actual = frame.reindex(path.index)
-            chain = self._chains[sid]
-            gap = np.abs(chain.to_level(actual) - chain.to_level(path))
-            errors[sid].append(gap.to_numpy(dtype=float))
-        return {
-            sid: conformal_quantiles(np.stack(e), self._level)
-            for sid, e in errors.items()
-        }
+    def _need_fit(self, n_lost: int) -> int:
+        return (
+            self._width
+            + self._gap
+            + self._strategy.train_horizon(self._horizon)
+            + n_lost
+        )
 
-    def _fit_from(self, history: _History):
-        """Fit on an already validated history (used for calibration)."""
-        self._check_params()
+    def _check_length(self, lengths, what: str, need: int, history=None) -> None:
+        short = np.flatnonzero(np.asarray(lengths) < need)
+        if short.size == 0:
+            return
+        k = int(short[0])
+        label = "" if history is None else history.label(k)
+        lags = (
+            " + lags of Difference" if SeriesTransforms(self._transforms).n_lost else ""
+        )
+        gap = " + gap" if self._gap else ""
+        if what == "history":
+            raise ValueError(
+                f"The history{label} must have at least input_width{gap} + "
+                f"horizon{lags} = {need} rows. Got {int(lengths[k])} rows. Use a "
+                "shorter input_width or horizon, or a longer history."
+            )
+        raise ValueError(
+            f"`history`{label} must have at least input_width{lags} = {need} "
+            f"rows to forecast from. Got {int(lengths[k])} rows."
+        )
+
+    def _fit_history(self, history: History) -> None:
+        """Fit transforms, windower and estimator on a checked history."""
+        self._check_length(
+            history.lengths, "history", self._need_fit(self._n_lost), history
+        )
+        targets = list(history.targets)
+        self._chains = SeriesTransforms(self._transforms).fit(history)
+        future = tuple(self.future_covariates or ())
+        past = tuple(c for c in history.covariates if c not in future)
+        self.windower_ = Windower(
+            self._width,
+            self._strategy.train_horizon(self._horizon),
+            stride=self.stride,
+            gap=self._gap,
+            target=targets,
+            past_covariates=list(past) or None,
+            future_covariates=list(future) or None,
+            calendar=self.calendar,
+            id_col=self.id_col,
+            freq=history.panel.freq,
+            nan_policy=self.nan_policy,
+            scaler=self.scaler,
+            scale_by=self.scale_by,
+        )
+        body = self._chains.transform(history)
+        windows = self.windower_.fit(body).transform(body)
+        self._strategy.check_inputs(self.windower_.future_columns_, past)
+        self.estimator_ = self._strategy.fit(self.estimator, windows)
         self.target_columns_ = history.targets
         self.covariate_columns_ = history.covariates
-        self.series_ids_ = list(history.series)
-        self._long = history.long
-        self._time_name = history.time_name
-        self._chains = {}
-        self._fit_on(history)
+        self.series_ids_ = history.ids.tolist()
+        self.freq_ = history.panel.freq
+        self.n_features_in_ = windows.X.shape[-1]
         self.interval_width_ = None
         self.history_ = history
-        return self
 
-    def _to_frame(self, paths: list, history: _History) -> pd.DataFrame:
-        parts = []
-        for sid, _, path in paths:
-            frame = path.copy()
-            if self.interval_width_ is not None:
-                width = self.interval_width_[sid][: len(path)]
-                chain = self._chains[sid]
-                center = chain.to_level(path)
-                lower = chain.from_level(center - width)
-                upper = chain.from_level(center + width)
-                for name in self.target_columns_:
-                    frame[f"{name}_lower"] = lower[name].to_numpy()
-                    frame[f"{name}_upper"] = upper[name].to_numpy()
-            frame.index.name = history.time_name
-            parts.append((sid, frame))
+    def _read_new(self, history, covariates) -> History:
+        """A history given to ``predict``: checked against the one seen in fit."""
+        if isinstance(history, History):
+            base = history
+        else:
+            base = read_history(
+                history,
+                covariates,
+                self._layout(),
+                target=self.target,
+                fitted=self.history_,
+            )
+        self._check_length(base.lengths, "predict", self._width + self._n_lost, base)
+        return base
+
+    def _steps(self, horizon) -> int:
+        steps = check_int("horizon", self.horizon if horizon is None else horizon)
+        most = self._strategy.max_steps(self._horizon)
+        if most is not None and steps > most:
+            raise ValueError(
+                f"`horizon` must be at most {most}, the horizon this "
+                f"{self.strategy} forecaster was fitted for. Got horizon={steps}. "
+                f"Refit with Forecaster(..., horizon={steps}) or use "
+                "strategy='recursive'."
+            )
+        return steps
+
+    def _to_frame(self, paths: list, history: History) -> pd.DataFrame:
         if not history.long:
-            return parts[0][1]
+            return paths[0].frame
         return pd.concat(
-            {sid: frame for sid, frame in parts}, names=[self.id_col, history.time_name]
+            {path.series: path.frame for path in paths},
+            names=[self.id_col, history.panel.time_name],
         )
-
-    # -------------------------------------------------------------------- input
-
-    def _read(self, y, covariates, *, fitting: bool) -> _History:
-        """Validate the caller's history and split it by series (copies)."""
-        if isinstance(y, pd.Series):
-            if self.id_col is not None:
-                raise TypeError(
-                    f"`y` must be a long DataFrame when id_col={self.id_col!r}. Got "
-                    "a Series. Pass the long frame, or id_col=None."
-                )
-            frame = y.to_frame(y.name if y.name is not None else "y")
-        elif isinstance(y, pd.DataFrame):
-            frame = y
-        else:
-            raise TypeError(
-                "`y` must be a pandas Series or DataFrame with timestamps. Got "
-                f"y of type {type(y).__name__}. Wrap arrays with "
-                "pd.Series(values, index=pd.date_range(...))."
-            )
-        long = self.id_col is not None
-        for name in ("id_col", "time_col"):
-            column = getattr(self, name)
-            if column is not None and column not in frame.columns:
-                raise ValueError(
-                    f"`{name}` must be a column of `y`. Got {name}={column!r}. "
-                    f"Columns: {frame.columns.tolist()}."
-                )
-        times, time_name = read_timestamps(frame, self.time_col, name="y")
-        if time_name is None:
-            time_name = "time"
-        value_columns = [
-            c for c in frame.columns if c not in (self.id_col, self.time_col)
-        ]
-        if fitting:
-            targets = self._resolve_targets(frame, value_columns)
-        else:
-            targets = self.target_columns_
-            self._check_columns(
-                "y", value_columns, list(targets), exact=self.target is None
-            )
-        data = frame[list(targets)].set_axis(times, axis=0)
-        for column in targets:
-            if not pd.api.types.is_numeric_dtype(data[column].dtype):
-                raise TypeError(
-                    f"`{column}` must be a numeric target column. Got dtype "
-                    f"{data[column].dtype}. Convert it with pd.to_numeric."
-                )
-        data = data.astype(float)
-        if long:
-            ids = frame[self.id_col].to_numpy()
-            series = {
-                sid: part.sort_index() for sid, part in data.groupby(ids, sort=False)
-            }
-        else:
-            series = {WIDE: data}
-        for sid, part in series.items():
-            check_series_times(part.index, sid if long else None)
-        history = _History(
-            series=series,
-            targets=tuple(targets),
-            covariates=(),
-            time_name=time_name,
-            long=long,
-        )
-        if covariates is not None:
-            history = self._with_covariates(history, covariates, fitting=fitting)
-        elif not fitting and self.covariate_columns_:
-            raise ValueError(
-                "`covariates` must be given: the forecaster was fitted with "
-                f"covariates {list(self.covariate_columns_)}. Pass "
-                "predict(..., covariates=frame) with these columns."
-            )
-        elif fitting and self.future_covariates:
-            raise ValueError(
-                "`covariates` must be given when future_covariates is set. Got "
-                f"future_covariates={self.future_covariates!r} and no covariates."
-            )
-        return history
-
-    def _resolve_targets(self, frame, value_columns) -> list:
-        if self.target is None:
-            targets = [
-                c
-                for c in value_columns
-                if pd.api.types.is_numeric_dtype(frame[c].dtype)
-            ]
-            if not targets:
-                raise ValueError(
-                    "`target` must be given when `y` has no numeric column. Got "
-                    f"columns {value_columns}."
-                )
-            return targets
-        targets = [self.target] if isinstance(self.target, str) else list(self.target)
-        missing = [c for c in targets if c not in value_columns]
-        if missing:
-            raise ValueError(
-                f"`target` must name columns of `y`. Got target={self.target!r}; "
-                f"missing {missing}. Columns: {value_columns}."
-            )
-        return targets
-
-    def _check_columns(self, name, got, expected, *, exact: bool) -> None:
-        missing = [c for c in expected if c not in got]
-        if missing:
-            raise ValueError(
-                f"`{name}` must have the columns seen in fit, {expected}. Got "
-                f"columns {got}; missing {missing}. Pass a frame with these columns."
-            )
-        present = [c for c in got if c in expected]
-        if present != list(expected) or (exact and len(got) != len(expected)):
-            raise ValueError(
-                f"`{name}` must have the columns seen in fit, in the same order: "
-                f"{expected}. Got {got}. Select them with {name}[{expected}]."
-            )
-
-    def _with_covariates(self, history: _History, covariates, *, fitting: bool):
-        if not isinstance(covariates, pd.DataFrame):
-            raise TypeError(
-                "`covariates` must be a pandas DataFrame. Got covariates of type "
-                f"{type(covariates).__name__}."
-            )
-        reserved = (self.id_col, self.time_col)
-        columns = [c for c in covariates.columns if c not in reserved]
-        if fitting:
-            clash = [c for c in columns if c in history.targets]
-            if clash:
-                raise ValueError(
-                    f"`covariates` must not repeat target columns. Got {clash} in "
-                    "both. Drop them from covariates."
-                )
-            future = list(self.future_covariates or [])
-            unknown = [c for c in future if c not in columns]
-            if unknown:
-                raise ValueError(
-                    f"`future_covariates` must name columns of `covariates`. Got "
-                    f"{unknown} missing; columns: {columns}."
-                )
-        else:
-            self._check_columns(
-                "covariates", columns, list(self.covariate_columns_), exact=True
-            )
-            columns = list(self.covariate_columns_)
-        times, _ = read_timestamps(covariates, self.time_col, name="covariates")
-        values = covariates[columns].set_axis(times, axis=0).astype(float)
-        if history.long:
-            groups = dict(tuple(values.groupby(covariates[self.id_col].to_numpy())))
-        else:
-            groups = {WIDE: values}
-        series, known = {}, {}
-        for sid, frame in history.series.items():
-            cov = groups.get(sid)
-            if cov is None:
-                raise ValueError(
-                    f"`covariates` must cover every series. Got no rows for series "
-                    f"{plain(sid)!r}. Add its rows."
-                )
-            cov = cov.sort_index()
-            if not cov.index.is_unique:
-                repeated = cov.index[cov.index.duplicated()][0]
-                raise ValueError(
-                    "`covariates` must have one row per timestamp"
-                    f"{_label(sid, history)}. Got {repeated} more than once."
-                )
-            joined = cov.reindex(frame.index)
-            if joined.isna().any().any():
-                where = joined.index[joined.isna().any(axis=1)][0]
-                raise ValueError(
-                    f"`covariates` must cover the history{_label(sid, history)}. Got "
-                    f"no value at {where}. Pass covariates for every history "
-                    "timestamp."
-                )
-            series[sid] = pd.concat([frame[list(history.targets)], joined], axis=1)
-            known[sid] = cov
-        return replace(history, series=series, covariates=tuple(columns), future=known)
-
-
-_ID = "__series__"
-
-
-class _OneSeriesWindower(Windower):
-    """The Windower of a forecaster of one wide series.
-
-    It windows the series as a long frame whose id column (``_ID``) is the
-    forecaster's own, so its messages name no series, as for a wide frame.
-    """
-
-    _names_series = False
-
-
-def _future_of(windows):
-    """Known-future inputs over the horizon as float64, or None."""
-    future = windows.X_future
-    return None if future is None else future.astype(np.float64)
-
-
-def _is_encoder_decoder(estimator) -> bool:
-    try:
-        takes_future = "X_future" in inspect.signature(estimator.fit).parameters
-    except (TypeError, ValueError):
-        return False
-    return takes_future and getattr(estimator, "architecture", "seq2seq") == "seq2seq"
-
-
-def _label(sid, history: _History) -> str:
-    return f" of series {plain(sid)!r}" if history.long else ""
-
-
-def _n_lost(transforms) -> int:
-    return sum(check_int("lag", t.lag) for t in transforms if hasattr(t, "lag"))
-
-
-def _supports_3d(estimator) -> bool:
-    try:
-        return bool(get_tags(estimator).input_tags.three_d_array)
-    except (AttributeError, TypeError, ValueError):
-        return False

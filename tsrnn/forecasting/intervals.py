@@ -15,7 +15,10 @@ that bounds map back through ``exp``/unscaling exactly (a log transform gives
 intervals that grow with the level) and never go through a cumulative sum,
 which would not preserve coverage.
 
-This module imports only numpy.
+:func:`conformal_widths` runs the whole calibration through a forecaster's
+public methods (``fit`` on the head of a checked history, ``forecast_paths``
+from every origin of the tail); :func:`add_bounds` turns half-widths into the
+``{target}_lower`` / ``{target}_upper`` columns of a forecast.
 """
 
 from __future__ import annotations
@@ -24,8 +27,19 @@ import math
 import numbers
 
 import numpy as np
+from sklearn.base import clone
 
-__all__ = ["check_level", "conformal_quantiles", "min_calibration_size"]
+from tsrnn.core.validation import check_int
+
+__all__ = [
+    "add_bounds",
+    "calibrate",
+    "calibration_rows",
+    "check_level",
+    "conformal_quantiles",
+    "conformal_widths",
+    "min_calibration_size",
+]
 
 
 def check_level(level) -> float | None:
@@ -105,3 +119,96 @@ def conformal_quantiles(errors: np.ndarray, level: float) -> np.ndarray:
     ranks = np.ceil((counts + 1) * level).astype(int) - 1
     ordered = np.sort(np.where(observed, errors, np.inf), axis=0)
     return np.take_along_axis(ordered, ranks[None, ...], axis=0)[0]
+
+
+def calibration_rows(calibration_size, horizon: int, level: float) -> int:
+    """Rows of the calibration tail: the given size, or the default one.
+
+    The default is ``horizon`` plus twice the fewest errors the conformal
+    quantile needs, plus one (55 for ``horizon=36, level=0.9``).
+    """
+    if calibration_size is None:
+        return horizon + 2 * min_calibration_size(level) + 1
+    return check_int("calibration_size", calibration_size)
+
+
+def calibrate(forecaster, history, calibration_size, need: int, chains) -> dict:
+    """Conformal half-widths of a forecaster just fitted on ``history``.
+
+    A clone fitted on the head of the history calibrates; the forecaster keeps
+    the model fitted on all of it. ``need`` is the fewest rows a fit needs,
+    ``chains[k]`` the fitted transforms of series ``k`` (their level space).
+
+    Returns
+    -------
+    dict
+        ``series id -> ndarray (horizon, n_targets)``.
+    """
+    level = check_level(forecaster.level)
+    horizon = check_int("horizon", forecaster.horizon)
+    size = calibration_rows(calibration_size, horizon, level)
+    short = np.flatnonzero(history.lengths - size < need)
+    if short.size:
+        k = int(short[0])
+        raise ValueError(
+            "`calibration_size` must leave at least input_width + horizon"
+            f" = {need} rows of the history{history.label(k)} for "
+            f"training. Got calibration_size={size} with "
+            f"{int(history.lengths[k])} rows. Lower calibration_size or "
+            "input_width, or pass a longer history."
+        )
+    widths = conformal_widths(
+        forecaster,
+        history,
+        size,
+        level,
+        [chains[k].to_level for k in range(len(history.ids))],
+    )
+    return {history.ids[k]: width for k, width in widths.items()}
+
+
+def conformal_widths(forecaster, history, size: int, level: float, to_level) -> dict:
+    """Split-conformal half-widths of ``forecaster`` over a checked history.
+
+    A clone without intervals is fitted on ``history`` less its last ``size``
+    rows per series and forecasts ``forecaster.horizon`` steps from every origin
+    of that tail; errors are measured in the level space (``to_level[k]`` maps
+    a frame of series ``k`` there).
+
+    Returns
+    -------
+    dict
+        ``series position k -> ndarray (horizon, n_targets)``.
+    """
+    lengths = history.lengths
+    head = clone(forecaster).set_params(level=None).fit(history.cut(0, lengths - size))
+    origins = [range(n - size, n) for n in lengths]
+    paths = head.forecast_paths(history, origins, strict=False)
+    targets = list(history.targets)
+    errors: dict = {k: [] for k in range(len(lengths))}
+    frames = {}
+    for path in paths:
+        if path.k not in frames:
+            frames[path.k] = history.frame(path.k, targets)
+        actual = frames[path.k].reindex(path.frame.index)
+        level_space = to_level[path.k]
+        gap = np.abs(level_space(actual) - level_space(path.frame[targets]))
+        errors[path.k].append(gap.to_numpy(dtype=float))
+    return {k: conformal_quantiles(np.stack(e), level) for k, e in errors.items()}
+
+
+def add_bounds(frame, width: np.ndarray, targets, to_level, from_level):
+    """``frame`` with ``{target}_lower`` and ``{target}_upper`` columns added.
+
+    The half-widths ``width`` (steps, n_targets) are applied in the level space
+    and mapped back, so bounds stay ordered and exact under ``Log``/``Scale``.
+    """
+    width = width[: len(frame)]
+    center = to_level(frame[list(targets)])
+    lower = from_level(center - width)
+    upper = from_level(center + width)
+    out = frame.copy()
+    for name in targets:
+        out[f"{name}_lower"] = lower[name].to_numpy()
+        out[f"{name}_upper"] = upper[name].to_numpy()
+    return out
