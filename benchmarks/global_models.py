@@ -95,6 +95,9 @@ def run(quick: bool = False) -> str:
         f"global_models: per-series fit {per_fit:.2f} s, predict {per_predict:.3f}"
     )
 
+    latency = _predict_latency(forecaster, panel, n_series)
+    backtest_rows = _backtest_speed(panel, 100 if quick else 1_000)
+
     total_windows = n_series * windows_per_series
     lines = [
         f"{n_series:,} daily series of {LENGTH} rows; windows {WIDTH} -> {HORIZON}, "
@@ -110,5 +113,79 @@ def run(quick: bool = False) -> str:
         f"{total_windows / fit_s:,.0f} | {predict_s:.2f} |",
         f"| per-series loop (extrapolated) | {per_fit * n_series:,.0f} | "
         f"{windows_per_series / per_fit:,.0f} | {per_predict * n_series:,.1f} |",
+        "",
+        f"Forecasting all {n_series:,} series of the fitted global model, median of "
+        "5 calls after a warm-up, against the bare model on the same (scaled) "
+        "last windows:",
+        "",
+        "| path | median s | x bare `predict_on_batch` |",
+        "|---|---:|---:|",
+        *latency,
+        "",
+        "Backtest of the same kind of global model (fitted once, `refit=False`), "
+        "10 folds of step 1:",
+        "",
+        "| series x origins | backtest() total s (one fit included) | "
+        "forecasts from all origins (`forecast_paths`), s |",
+        "|---|---:|---:|",
+        *backtest_rows,
     ]
     return "\n".join(lines)
+
+
+def _median_time(call, repeats: int = 5) -> float:
+    import statistics
+
+    call()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _predict_latency(forecaster, panel, n_series: int) -> list[str]:
+    """Forecaster.predict against the bare Keras model on the same windows."""
+    import numpy as np
+
+    values = panel["y"].to_numpy().reshape(n_series, LENGTH)[:, -WIDTH:]
+    scaler = forecaster.windower_.scaler_
+    X = scaler.transform(values.reshape(-1, 1)).reshape(n_series, WIDTH, 1)
+    X = X.astype(np.float32)
+    model = forecaster.estimator_.model_
+    bare = _median_time(lambda: model.predict_on_batch(X))
+    rows = [("keras `model.predict_on_batch(X)`", bare)]
+    rows.append(
+        (
+            "`RNNRegressor.predict(X)`",
+            _median_time(lambda: forecaster.estimator_.predict(X)),
+        )
+    )
+    rows.append(
+        (
+            "`Forecaster.predict()` (pandas in, pandas out)",
+            _median_time(forecaster.predict),
+        )
+    )
+    progress(f"global_models: predict {rows[-1][1]:.3f} s, bare {bare:.3f} s")
+    return [f"| {name} | {s:.3f} | {s / bare:.1f} x |" for name, s in rows]
+
+
+def _backtest_speed(panel, n_series: int) -> list[str]:
+    from tsrnn import backtest
+
+    ids = panel["id"].unique()[:n_series]
+    part = panel[panel["id"].isin(ids)]
+    forecaster = _forecaster(id_col="id", time_col="time")
+    start = time.perf_counter()
+    backtest(forecaster, part, n_folds=10, step=1, refit=False)
+    total = time.perf_counter() - start
+    history = forecaster.read(part)
+    fitted = _forecaster(id_col="id", time_col="time").fit(
+        history.cut(0, history.lengths - HORIZON - 9)
+    )
+    origins = [range(n - HORIZON - 9, n - HORIZON + 1) for n in history.lengths]
+    paths = _median_time(lambda: fitted.forecast_paths(history, origins, strict=False))
+    progress(f"global_models: backtest {total:.1f} s, forecasts {paths:.2f} s")
+    return [f"| {n_series:,} x 10 | {total:.1f} | {paths:.2f} |"]

@@ -37,7 +37,6 @@ from tsrnn.data.splits import (
     check_split_rows,
     cut_series,
     split_rows,
-    split_starts,
 )
 from tsrnn.data.windowset import WindowSet
 from tsrnn.exceptions import DataWarning
@@ -377,51 +376,51 @@ class Windower(BaseEstimator):
         """
         spec = self._spec
         horizon = spec.horizon if horizon is None else horizon
-        blocks, times, ids, starts, target_time = [], [], [], [], []
-        kept = []  # series of each block
-        offset = 0
         extra = spec.gap + horizon if extend else 0
         n_future = len(spec.future)
         n_data = len(self._data_columns)
-        for k, sid in enumerate(panel.ids):
-            first = int(panel.bounds[k])
-            rows = slice(first + int(lo[k]), first + int(hi[k]))
-            length = rows.stop - rows.start
-            if length == 0:
-                continue
-            data = panel.data[rows]
-            stamps = panel.times[rows]
-            if extend:
-                stamps = np.concatenate([stamps, panel.after(stamps[-1], extra)])
-                tail = np.full((extra, data.shape[1]), np.nan)
-                if known is not None:
-                    tail[spec.gap :, n_data - n_future :] = known[sid]
-                data = np.vstack([data, tail])
-                starts_k = np.zeros(1, dtype=np.int64)
-            else:
-                starts_k = split_starts(length, spec, horizon)
-            blocks.append(self._scale(data, sid))
-            kept.append(k)
-            times.append(stamps)
-            first_target = starts_k[:, None] + spec.input_width + spec.gap
-            target_time.append(stamps[first_target + np.arange(horizon)])
-            starts.append(starts_k + offset)
-            ids.append(np.repeat(panel.ids[k : k + 1], len(starts_k)))
-            offset += len(data)
-        if not blocks:
+        # Every series at once: the rows of series k go to one block of the
+        # output, followed by ``extra`` rows past its end when extending.
+        lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        kept = np.flatnonzero(hi > lo)
+        if kept.size == 0:
             raise ValueError(
                 f"The {name} split must hold rows of at least one series. Got none: "
                 "every series ends before it begins. Move the split timestamp "
                 "earlier or leave val_size/test_size out."
             )
-        data = np.concatenate(blocks)
-        stamps = np.concatenate(times)
+        lengths = (hi - lo)[kept]
+        sizes = lengths + extra
+        ends = np.cumsum(sizes)
+        offsets = ends - sizes
+        source = _ragged(panel.bounds[kept] + lo[kept], lengths)
+        target = _ragged(offsets, lengths)
+        data = np.full((int(ends[-1]), panel.data.shape[1]), np.nan)
+        data[target] = panel.data[source]
+        stamps = np.empty(int(ends[-1]), dtype="datetime64[ns]")
+        stamps[target] = panel.times[source]
+        if extend:
+            tails = _ragged(offsets + lengths, np.full(len(kept), extra))
+            last = panel.times[panel.bounds[kept] + hi[kept] - 1]
+            stamps[tails] = _after_each(panel, last, extra).ravel()
+            if known is not None:
+                future = _ragged(
+                    offsets + lengths + spec.gap, np.full(len(kept), horizon)
+                )
+                values = np.stack([known[sid] for sid in panel.ids[kept].tolist()])
+                data[future, n_data - n_future :] = values.reshape(-1, n_future)
+            counts = np.ones(len(kept), dtype=np.int64)
+            starts = offsets.copy()
+        else:
+            counts = np.maximum(0, (lengths - spec.span) // spec.stride + 1)
+            starts = _ragged(offsets, counts, step=spec.stride)
+        data = self._scale_blocks(data, panel.ids[kept], offsets, sizes)
         calendar = calendar_features(panel.local_index(stamps), spec.calendar)
-        _check_float32(data, stamps, blocks, kept, panel, spec, self._data_columns)
+        _check_float32(data, stamps, ends, kept, panel, spec, self._data_columns)
         values = np.ascontiguousarray(np.hstack([data, calendar]), dtype=np.float32)
-        starts = np.concatenate(starts)
-        series_id = np.concatenate(ids)
-        target_time = np.concatenate(target_time)
+        series_id = np.repeat(panel.ids[kept], counts)
+        first_target = starts[:, None] + spec.input_width + spec.gap
+        target_time = stamps[first_target + np.arange(horizon)]
         if spec.nan_policy == "drop_windows" and not extend:
             keep = self._clean_windows(data, starts)
             dropped = int((~keep).sum())
@@ -460,23 +459,26 @@ class Windower(BaseEstimator):
             time_name=panel.time_name if panel.time_name is not None else "time",
         )
 
-    def _scale(self, data: np.ndarray, sid) -> np.ndarray:
+    def _scale_blocks(self, data, ids, offsets, sizes) -> np.ndarray:
+        """``data`` scaled: in one call (global), or block by block per series."""
         if self._spec.scaler is None:
             return data
         if self.scaler_ is not None:
-            scaler = self.scaler_
-        elif sid in self.scalers_:
-            scaler = self.scalers_[sid]
-        else:
-            raise ValueError(
-                message(
-                    "series id",
-                    "one seen in fit (scale_by='series')",
-                    sid,
-                    "Refit with this series or use scale_by='global'.",
+            return np.asarray(self.scaler_.transform(data), dtype=np.float64)
+        out = np.empty_like(data)
+        for sid, start, size in zip(ids.tolist(), offsets, sizes, strict=True):
+            if sid not in self.scalers_:
+                raise ValueError(
+                    message(
+                        "series id",
+                        "one seen in fit (scale_by='series')",
+                        sid,
+                        "Refit with this series or use scale_by='global'.",
+                    )
                 )
-            )
-        return np.asarray(scaler.transform(data), dtype=np.float64)
+            rows = slice(int(start), int(start + size))
+            out[rows] = self.scalers_[sid].transform(data[rows])
+        return out
 
     def _clean_windows(self, data: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Windows whose input rows and target/future rows hold no NaN."""
@@ -497,14 +499,13 @@ class Windower(BaseEstimator):
 # ------------------------------------------------------------------ helpers
 
 
-def _check_float32(data, stamps, blocks, kept, panel, spec, columns) -> None:
+def _check_float32(data, stamps, ends, kept, panel, spec, columns) -> None:
     """Refuse finite (scaled) values that the float32 of the windows makes inf."""
     where = beyond_float32(data)
     if where is None:
         return
     row, col = where
-    ends = np.cumsum([len(block) for block in blocks])
-    k = kept[int(np.searchsorted(ends, row, side="right"))]
+    k = int(kept[int(np.searchsorted(ends, row, side="right"))])
     scaled = "scaled value" if spec.scaler is not None else "value"
     stamp = panel.local_index(stamps[row : row + 1])[0]
     raise ValueError(
@@ -514,6 +515,28 @@ def _check_float32(data, stamps, blocks, kept, panel, spec, columns) -> None:
         "(e.g. divide it by a constant) or pass a scaler such as "
         "scaler=StandardScaler()."
     )
+
+
+def _ragged(starts, counts, step: int = 1) -> np.ndarray:
+    """``concat(starts[i] + step * arange(counts[i]))`` without a Python loop."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(np.asarray(starts, dtype=np.int64), counts) + step * within
+
+
+def _after_each(panel: Panel, last: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` grid timestamps after each of ``last``, shape (n, count).
+
+    Panels mostly end on a few dates, so the grid is built once per date.
+    """
+    out = np.empty((len(last), count), dtype="datetime64[ns]")
+    unique, inverse = np.unique(last, return_inverse=True)
+    for j, stamp in enumerate(unique):
+        out[inverse == j] = panel.after(stamp, count)
+    return out
 
 
 def _cuts(panel: Panel, spec) -> np.ndarray:

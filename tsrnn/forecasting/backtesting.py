@@ -135,35 +135,14 @@ def backtest(
             model = clone(forecaster).fit(history.cut(fold.start, fold.end))
             jobs.append((model, []))
         jobs[-1][1].append(fold)
-    rows = []
-    targets = list(history.targets)
+    parts = []
     for model, group in jobs:
         origins = [[int(f.end[k]) for f in group] for k in range(len(history.ids))]
-        index = {
-            (k, int(f.end[k])): f.index for f in group for k in range(len(origins))
-        }
-        for path in model.forecast_paths(history, origins, strict=False):
-            frame = path.frame
-            actual = history.frame(path.k, targets)
-            cutoff = actual.index[path.origin - 1]
-            for target in targets:
-                part = pd.DataFrame(
-                    {
-                        "fold": index[path.k, path.origin],
-                        "cutoff": cutoff,
-                        "series": path.series,
-                        "time": frame.index,
-                        "step": np.arange(1, len(frame) + 1),
-                        "target": target,
-                        "y_true": actual[target].reindex(frame.index).to_numpy(),
-                        "y_pred": frame[target].to_numpy(),
-                    }
-                )
-                if f"{target}_lower" in frame:
-                    part["lower"] = frame[f"{target}_lower"].to_numpy()
-                    part["upper"] = frame[f"{target}_upper"].to_numpy()
-                rows.append(part)
-    forecasts = pd.concat(rows, ignore_index=True)
+        paths = model.forecast_paths(history, origins, strict=False)
+        # Forecasts come rank by rank, every series at each: rank r is fold r.
+        fold = np.repeat([f.index for f in group], len(history.ids))
+        parts.append(_rows(paths, fold))
+    forecasts = pd.concat(parts, ignore_index=True)
     if not history.long:
         forecasts = forecasts.drop(columns="series")
     names = list(metrics) + (["coverage"] if "lower" in forecasts else [])
@@ -175,6 +154,34 @@ def backtest(
         include_groups=False,
     )
     return BacktestResult(forecasts=forecasts, metrics=table)
+
+
+def _rows(paths, fold) -> pd.DataFrame:
+    """The long table of ``paths``: one row per forecast, target and step."""
+    m, steps, n_targets = paths.values.shape
+    targets = list(paths.history.targets)
+
+    def spread(per_forecast):  # (m,) -> (m * n_targets * steps,)
+        return np.repeat(np.asarray(per_forecast), n_targets * steps)
+
+    def flat(array):  # (m, steps, n_targets) -> forecast, target, step order
+        return np.transpose(array, (0, 2, 1)).reshape(-1)
+
+    times = paths.local_times().to_numpy().reshape(m, 1, steps)
+    table = {
+        "fold": spread(fold),
+        "cutoff": spread(paths.cutoff()),
+        "series": spread(paths.series),
+        "time": np.broadcast_to(times, (m, n_targets, steps)).reshape(-1),
+        "step": np.tile(np.arange(1, steps + 1), m * n_targets),
+        "target": np.tile(np.repeat(np.array(targets, dtype=object), steps), m),
+        "y_true": flat(paths.actual()),
+        "y_pred": flat(paths.values),
+    }
+    if paths.lower is not None:
+        table["lower"] = flat(paths.lower)
+        table["upper"] = flat(paths.upper)
+    return pd.DataFrame(table)
 
 
 def _score(forecasts: pd.DataFrame, metric: str) -> float:

@@ -55,7 +55,6 @@ Outputs
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -66,26 +65,13 @@ from tsrnn.core.validation import check_int
 from tsrnn.data.windower import Windower
 from tsrnn.estimators.capabilities import forecasting_tags
 from tsrnn.forecasting import intervals
+from tsrnn.forecasting.forecasts import Forecasts
 from tsrnn.forecasting.history import History, Layout, attach_covariates, read_history
+from tsrnn.forecasting.panel_transforms import SeriesTransforms
 from tsrnn.forecasting.strategies import strategy_for
-from tsrnn.forecasting.transforms import (
-    Difference,
-    SeriesTransforms,
-    check_transforms,
-)
+from tsrnn.forecasting.transforms import Difference, check_transforms
 
-__all__ = ["Forecaster", "Path"]
-
-
-@dataclass(frozen=True)
-class Path:
-    """A forecast of series ``series`` (position ``k``) from its first ``origin``
-    rows."""
-
-    series: object
-    k: int
-    origin: int
-    frame: pd.DataFrame
+__all__ = ["Forecaster"]
 
 
 class Forecaster(BaseEstimator):
@@ -331,13 +317,14 @@ class Forecaster(BaseEstimator):
         else:
             base = self._read_new(history, covariates)
         paths = self.forecast_paths(base, [[n] for n in base.lengths], steps)
-        return self._to_frame(paths, base)
+        return paths.to_frame(self.id_col)
 
-    def forecast_paths(self, history, origins, steps=None, *, strict=True) -> list:
+    def forecast_paths(self, history, origins, steps=None, *, strict=True):
         """Forecasts of ``steps`` from many origins of a checked history.
 
-        The seam that intervals and backtests use: one windowing and one model
-        call per origin rank, for all series at once.
+        The seam that ``predict``, intervals and backtests use: one windowing
+        and one model call per origin rank, for all series at once, and array
+        arithmetic (no per-series frames) to map the forecasts back.
 
         Parameters
         ----------
@@ -355,22 +342,23 @@ class Forecaster(BaseEstimator):
 
         Returns
         -------
-        list of Path
-            In original units, with interval columns when ``level`` is set.
+        Forecasts
+            In original units, with interval bounds when ``level`` is set,
+            ordered by origin rank, then series.
         """
         check_is_fitted(self, "estimator_")
         steps = self._steps(steps)
         body = self._chains.transform(history)
         ahead = self._strategy.ahead(steps, self._horizon)
-        targets = list(self.target_columns_)
         origins = [sorted(int(p) for p in counts) for counts in origins]
-        paths = []
+        parts = []
         # Each call windows at most one origin per series, so series keep their
         # own ids (and their own scalers with scale_by="series").
         for rank in range(max((len(o) for o in origins), default=0)):
             members = [(k, o[rank]) for k, o in enumerate(origins) if rank < len(o)]
-            ks = np.array([k for k, _ in members])
-            ends = np.array([p - self._n_lost for _, p in members])
+            ks = np.array([k for k, _ in members], dtype=np.int64)
+            ps = np.array([p for _, p in members], dtype=np.int64)
+            ends = ps - self._n_lost
             rows = body.take(ends - self._width, ends, series=ks)
             known = None
             if self.future_covariates:
@@ -385,38 +373,27 @@ class Forecaster(BaseEstimator):
             windows = self.windower_.transform(
                 rows, last_only=True, horizon=ahead, future=known
             )
-            if np.isnan(windows.X).any():
-                k = int(ks[np.flatnonzero(np.isnan(windows.X).any(axis=(1, 2)))[0]])
+            bad = np.isnan(windows.X).any(axis=(1, 2))
+            if bad.any():
+                k = int(ks[np.flatnonzero(bad)[0]])
                 raise ValueError(
                     f"The last input_width rows{history.label(k)} must hold no NaN "
                     "to forecast from them. Fill them, or use nan_policy='ffill' "
                     "or 'interpolate'."
                 )
             raw = self._strategy.predict(self.estimator_, windows, steps, self._horizon)
-            values = windows.inverse_transform_y(raw)
-            values = values.reshape(len(members), steps, len(targets))
-            times = history.panel.local_index(windows.target_time[:, :steps].ravel())
-            for i, (k, p) in enumerate(members):
-                frame = pd.DataFrame(
-                    values[i],
-                    index=times[i * steps : (i + 1) * steps],
-                    columns=targets,
-                )
-                frame.index.name = history.panel.time_name
-                frame.index.freq = None
-                past = history.frame(k, targets).iloc[:p]
-                frame = self._chains[k].inverse_forecast(frame, past)
-                if self.interval_width_ is not None:
-                    chain = self._chains[k]
-                    frame = intervals.add_bounds(
-                        frame,
-                        self.interval_width_[history.ids[k]],
-                        targets,
-                        chain.to_level,
-                        chain.from_level,
-                    )
-                paths.append(Path(history.ids[k], k, p, frame))
-        return paths
+            scaled = windows.inverse_transform_y(raw).reshape(len(ks), steps, -1)
+            values = self._chains.inverse(scaled, history, ks, ps)
+            parts.append((ks, ps, windows.target_time[:, :steps], values))
+        ks, ps, times, values = (
+            np.concatenate([part[i] for part in parts]) for i in range(4)
+        )
+        lower = upper = None
+        if self.interval_width_ is not None:
+            lower, upper = intervals.bounds(
+                values, self.interval_width_, history, ks, self._chains
+            )
+        return Forecasts(history, ks, ps, times, values, lower, upper, self._gap)
 
     # ------------------------------------------------------------ fitting core
 
@@ -547,11 +524,3 @@ class Forecaster(BaseEstimator):
                 "strategy='recursive'."
             )
         return steps
-
-    def _to_frame(self, paths: list, history: History) -> pd.DataFrame:
-        if not history.long:
-            return paths[0].frame
-        return pd.concat(
-            {path.series: path.frame for path in paths},
-            names=[self.id_col, history.panel.time_name],
-        )

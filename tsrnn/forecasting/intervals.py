@@ -17,8 +17,8 @@ which would not preserve coverage.
 
 :func:`conformal_widths` runs the whole calibration through a forecaster's
 public methods (``fit`` on the head of a checked history, ``forecast_paths``
-from every origin of the tail); :func:`add_bounds` turns half-widths into the
-``{target}_lower`` / ``{target}_upper`` columns of a forecast.
+from every origin of the tail); :func:`bounds` turns half-widths into lower and
+upper bounds of many forecasts at once.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from sklearn.base import clone
 from tsrnn.core.validation import check_int
 
 __all__ = [
-    "add_bounds",
+    "bounds",
     "calibrate",
     "calibration_rows",
     "check_level",
@@ -132,12 +132,13 @@ def calibration_rows(calibration_size, horizon: int, level: float) -> int:
     return check_int("calibration_size", calibration_size)
 
 
-def calibrate(forecaster, history, calibration_size, need: int, chains) -> dict:
+def calibrate(forecaster, history, calibration_size, need: int, transforms) -> dict:
     """Conformal half-widths of a forecaster just fitted on ``history``.
 
     A clone fitted on the head of the history calibrates; the forecaster keeps
-    the model fitted on all of it. ``need`` is the fewest rows a fit needs,
-    ``chains[k]`` the fitted transforms of series ``k`` (their level space).
+    the model fitted on all of it. ``need`` is the fewest rows a fit needs;
+    ``transforms`` (the forecaster's fitted ``SeriesTransforms``) define each
+    series' level space.
 
     Returns
     -------
@@ -157,23 +158,16 @@ def calibrate(forecaster, history, calibration_size, need: int, chains) -> dict:
             f"{int(history.lengths[k])} rows. Lower calibration_size or "
             "input_width, or pass a longer history."
         )
-    widths = conformal_widths(
-        forecaster,
-        history,
-        size,
-        level,
-        [chains[k].to_level for k in range(len(history.ids))],
-    )
+    widths = conformal_widths(forecaster, history, size, level, transforms)
     return {history.ids[k]: width for k, width in widths.items()}
 
 
-def conformal_widths(forecaster, history, size: int, level: float, to_level) -> dict:
+def conformal_widths(forecaster, history, size: int, level: float, transforms) -> dict:
     """Split-conformal half-widths of ``forecaster`` over a checked history.
 
     A clone without intervals is fitted on ``history`` less its last ``size``
     rows per series and forecasts ``forecaster.horizon`` steps from every origin
-    of that tail; errors are measured in the level space (``to_level[k]`` maps
-    a frame of series ``k`` there).
+    of that tail; errors are measured in the level space of ``transforms``.
 
     Returns
     -------
@@ -184,31 +178,27 @@ def conformal_widths(forecaster, history, size: int, level: float, to_level) -> 
     head = clone(forecaster).set_params(level=None).fit(history.cut(0, lengths - size))
     origins = [range(n - size, n) for n in lengths]
     paths = head.forecast_paths(history, origins, strict=False)
-    targets = list(history.targets)
-    errors: dict = {k: [] for k in range(len(lengths))}
-    frames = {}
-    for path in paths:
-        if path.k not in frames:
-            frames[path.k] = history.frame(path.k, targets)
-        actual = frames[path.k].reindex(path.frame.index)
-        level_space = to_level[path.k]
-        gap = np.abs(level_space(actual) - level_space(path.frame[targets]))
-        errors[path.k].append(gap.to_numpy(dtype=float))
-    return {k: conformal_quantiles(np.stack(e), level) for k, e in errors.items()}
+    predicted = transforms.to_level(paths.values, history, paths.k)
+    actual = transforms.to_level(paths.actual(), history, paths.k)
+    errors = np.abs(actual - predicted)
+    order = np.argsort(paths.k, kind="stable")
+    split = np.flatnonzero(np.diff(paths.k[order])) + 1
+    return {
+        int(paths.k[rows[0]]): conformal_quantiles(errors[rows], level)
+        for rows in np.split(order, split)
+    }
 
 
-def add_bounds(frame, width: np.ndarray, targets, to_level, from_level):
-    """``frame`` with ``{target}_lower`` and ``{target}_upper`` columns added.
+def bounds(values, widths: dict, history, ks, transforms):
+    """Lower and upper bounds around ``values`` (m, steps, n_targets).
 
-    The half-widths ``width`` (steps, n_targets) are applied in the level space
-    and mapped back, so bounds stay ordered and exact under ``Log``/``Scale``.
+    The half-widths ``widths[series id]`` (horizon, n_targets) of series
+    ``ks[i]`` apply in its level space and are mapped back, so bounds stay
+    ordered and exact under ``Log``/``Scale``.
     """
-    width = width[: len(frame)]
-    center = to_level(frame[list(targets)])
-    lower = from_level(center - width)
-    upper = from_level(center + width)
-    out = frame.copy()
-    for name in targets:
-        out[f"{name}_lower"] = lower[name].to_numpy()
-        out[f"{name}_upper"] = upper[name].to_numpy()
-    return out
+    steps = values.shape[1]
+    width = np.stack([widths[sid][:steps] for sid in history.ids[ks].tolist()])
+    center = transforms.to_level(values, history, ks)
+    lower = transforms.from_level(center - width, history, ks)
+    upper = transforms.from_level(center + width, history, ks)
+    return lower, upper

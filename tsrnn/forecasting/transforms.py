@@ -20,8 +20,6 @@ This module imports only numpy, pandas and scikit-learn.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
@@ -32,7 +30,6 @@ __all__ = [
     "Difference",
     "Log",
     "Scale",
-    "SeriesTransforms",
     "TargetTransform",
     "TransformChain",
 ]
@@ -274,47 +271,6 @@ class TransformChain:
         for transform in reversed(self.transforms[: self.n_elementwise]):
             frame = transform.inverse_forecast(frame, frame)
         return frame
-
-
-class SeriesTransforms:
-    """One :class:`TransformChain` per series of a checked history.
-
-    ``fit`` fits each chain on its series' targets; ``transform`` returns the
-    history's panel with transformed targets and the first ``n_lost`` rows of
-    every series dropped (the lags of ``Difference``); ``self[k]`` is the
-    chain of series ``k``.
-    """
-
-    def __init__(self, transforms):
-        self.transforms = transforms
-
-    @property
-    def n_lost(self) -> int:
-        """Rows a series loses to differencing (its first ``sum(lag)`` rows)."""
-        lags = (t.lag for t in self.transforms if isinstance(t, Difference))
-        return sum(check_int("lag", lag) for lag in lags)
-
-    def fit(self, history) -> SeriesTransforms:
-        targets = list(history.targets)
-        self.chains_ = [
-            TransformChain(self.transforms).fit(history.frame(k, targets))
-            for k in range(len(history.ids))
-        ]
-        return self
-
-    def __getitem__(self, k: int) -> TransformChain:
-        return self.chains_[k]
-
-    def transform(self, history):
-        """The history's panel in the transformed space (lagged rows dropped)."""
-        lengths = history.lengths
-        body = history.panel.take(self.n_lost, lengths)
-        data = body.data.copy()
-        targets = list(history.targets)
-        for k in range(len(lengths)):
-            frame = history.frame(k, targets)
-            data[body.series(k), : len(targets)] = self.chains_[k].transform(frame)
-        return replace(body, data=data)
 
 
 def check_transforms(transforms) -> list:
