@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -144,3 +145,36 @@ def test_module_entry_point_shows_help():
         check=True,
     )
     assert "forecast" in result.stdout and "classify" in result.stdout
+
+
+def test_forecast_never_writes_a_model_that_lost_to_seasonal_naive(
+    tmp_path, capsys, shared_data
+):
+    # A real, strongly seasonal tourism series; an untrained network on raw
+    # values (one epoch, no transforms) loses to seasonal naive on the holdout.
+    panel = pd.read_csv(shared_data / "forecasting" / "tourism_monthly.csv")
+    one = panel[(panel["id"] == "M1") & (panel["split"] == "train")]
+    path = tmp_path / "one.csv"
+    one[["date", "value"]].to_csv(path, index=False)
+    out = tmp_path / "out"
+    args = ["forecast", str(path), "--target", "value", "--horizon", "24"]
+    options = ["--epochs", "1", "--transforms", "none", "--model", "gru"]
+    assert main([*args, *options, "--output", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    metrics = pd.read_csv(out / "holdout_metrics.csv", index_col="model")
+    best = metrics["MASE"].idxmin()
+    assert metrics.loc["gru", "MASE"] > metrics.loc["seasonal naive", "MASE"]
+    assert best in ("naive", "seasonal naive")
+    assert f"writing the {best} forecast" in printed
+    forecast = pd.read_csv(out / "forecast.csv")
+    values = one["value"].to_numpy()
+    if best == "seasonal naive":
+        expected = np.tile(values[-12:], 2)
+    else:
+        expected = np.full(24, values[-1])
+    np.testing.assert_allclose(forecast["value"], expected)
+    assert (forecast["value_lower"] <= forecast["value"]).all()
+    import joblib
+
+    model = joblib.load(out / "model.joblib")
+    np.testing.assert_allclose(model.predict(24)["value"], expected)

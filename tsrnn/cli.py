@@ -344,9 +344,13 @@ def _holdout_scores(name, actual, predicted, train, period) -> dict:
     return row
 
 
+BASELINES = ("naive", "seasonal naive")
+
+
 def run_forecast(args) -> int:
     from tsrnn.core.validation import infer_freq
     from tsrnn.evaluation.baselines import (
+        SeasonalNaiveRegressor,
         infer_period,
         naive_forecast,
         seasonal_naive_forecast,
@@ -411,8 +415,27 @@ def run_forecast(args) -> int:
     print(f"holdout: last {args.horizon} steps of {Path(args.path).name}")
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
 
-    _say(args, f"refitting {args.model} on all {len(history)} rows for the forecast")
-    final = forecaster(args.model, level=args.coverage).fit(history)
+    # Never write a forecast that lost on the holdout: the lowest MASE wins,
+    # baselines included.
+    best = str(table["MASE"].idxmin())
+    if best != args.model:
+        print(
+            f"\nwriting the {best} forecast: it scored the lowest holdout MASE "
+            f"({table.loc[best, 'MASE']:.4f}; {args.model}: "
+            f"{table.loc[args.model, 'MASE']:.4f})."
+        )
+    _say(args, f"refitting {best} on all {len(history)} rows for the forecast")
+    if best in BASELINES:
+        final = Forecaster(
+            SeasonalNaiveRegressor(),
+            input_width=period if best == "seasonal naive" else 1,
+            horizon=1,
+            strategy="recursive",
+            freq=freq,
+            level=args.coverage,
+        ).fit(history)
+    else:
+        final = forecaster(best, level=args.coverage).fit(history)
     future = final.predict(args.horizon)
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
@@ -423,7 +446,7 @@ def run_forecast(args) -> int:
         future,
         target=args.target[0],
         last=max(4 * args.horizon, 3 * width),
-        title=f"{args.model} forecast of {args.target[0]} "
+        title=f"{best} forecast of {args.target[0]} "
         f"({int(args.coverage * 100)}% interval)",
     )
     figure.savefig(output / "forecast.png", dpi=100)

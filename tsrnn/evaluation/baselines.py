@@ -26,11 +26,14 @@ from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 
 from tsrnn.core.validation import as_float_array, check_int, infer_freq
 from tsrnn.data.windows import target_columns
 
 __all__ = [
+    "SeasonalNaiveRegressor",
     "infer_period",
     "naive_forecast",
     "seasonal_naive_forecast",
@@ -355,3 +358,40 @@ def _prepare(X, horizon, targets):
     horizon = check_int("horizon", horizon)
     columns = target_columns(targets, windows.shape[2])
     return windows, columns, horizon
+
+
+class SeasonalNaiveRegressor(RegressorMixin, BaseEstimator):
+    """The seasonal naive rule as a regressor, to wrap in a forecaster.
+
+    On flattened windows of the targets (what :class:`tsrnn.Forecaster` feeds a
+    flat regressor) it predicts the first row of the window: inside
+    ``Forecaster(SeasonalNaiveRegressor(), input_width=p, strategy="recursive")``
+    step ``h`` repeats the value ``p`` steps earlier, the last season;
+    ``input_width=1`` gives the naive forecast. It learns nothing, so a baseline
+    gets the forecaster's timestamps, intervals and persistence for free.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    >>> SeasonalNaiveRegressor().fit(X, np.zeros(2)).predict(X).tolist()
+    [1.0, 4.0]
+    """
+
+    def fit(self, X, y):
+        X = as_float_array("X", X, ndim=(2,))
+        y = as_float_array("y", y, ndim=(1, 2))
+        self.n_targets_ = 1 if y.ndim == 1 else y.shape[1]
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self, "n_targets_")
+        X = as_float_array("X", X, ndim=(2,))
+        first = X[:, : self.n_targets_]
+        return first[:, 0] if self.n_targets_ == 1 else first
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
