@@ -21,6 +21,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# Benchmarks run in their own venv: the bench extra adds statsforecast (the peers
+# of benchmarks/accuracy_panels.py), which declares pandas<3 and would move the
+# test venv's pandas back to 2.x.
+BENCH_VENV := .venv-bench
+BENCH_PY := $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.installed-bench: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --upgrade pip
+	$(BENCH_PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
 demo: $(VENV)/.installed
 	$(PY) -m tsrnn forecast datasets/airline.csv --target Passengers --horizon 36 --output tsrnn-output
 
@@ -32,11 +44,11 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(PY) -m pytest -n auto --durations=15
 
-bench: $(VENV)/.installed-dev
-	$(PY) -m benchmarks
+bench: $(BENCH_VENV)/.installed-bench
+	$(BENCH_PY) -m benchmarks
 
-bench-quick: $(VENV)/.installed-dev
-	$(PY) -m benchmarks --quick
+bench-quick: $(BENCH_VENV)/.installed-bench
+	$(BENCH_PY) -m benchmarks --quick
 
 clean:
-	rm -rf $(VENV) tsrnn-output
+	rm -rf $(VENV) $(BENCH_VENV) tsrnn-output

@@ -31,6 +31,7 @@ MODULES = (
     "memory",
     "outofcore_memory",
     "global_models",
+    "accuracy_panels",
 )
 
 # name -> run(quick) returning a markdown section.

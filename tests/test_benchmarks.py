@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,30 @@ def test_quick_benchmarks_run_and_write_every_section(tmp_path):
         assert f"<!-- benchmark: {name} -->" in text
     # The real figures are never replaced by a smoke run.
     assert output.resolve() != (ROOT / "benchmarks" / "RESULTS.md").resolve()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("statsforecast") is None,
+    reason="statsforecast is absent: the smoke test above covers this path",
+)
+def test_accuracy_panels_without_statsforecast_says_how_to_install_it(tmp_path):
+    output = tmp_path / "RESULTS.md"
+    # A None entry in sys.modules makes `import statsforecast` raise ImportError.
+    code = (
+        "import sys; sys.modules['statsforecast'] = None; "
+        "from benchmarks.__main__ import main; "
+        "main(['--quick', '--only', 'accuracy_panels', '--output', sys.argv[1]])"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(output)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    text = output.read_text()
+    assert "statsforecast not installed: pip install tsrnn[bench]" in text
+    assert "| seasonal naive (numpy, here) |" in text
+    assert "| AutoETS |" not in text
