@@ -596,7 +596,10 @@ def test_seq2seq_instance_norm_forecasts_move_with_the_level_and_survive_save(
     np.testing.assert_array_equal(loaded.predict(X, X_future=F), prediction)
 
 
-def test_verbose_1_draws_one_progress_line_per_fit_on_stderr(capfd):
+def test_verbose_1_draws_one_progress_line_per_fit_on_a_terminal(capfd, monkeypatch):
+    from tsrnn.estimators import callbacks
+
+    monkeypatch.setattr(callbacks, "_is_terminal", lambda stream: True)
     X = np.sin(np.arange(40, dtype=float))[np.arange(30)[:, None] + np.arange(6)]
     y = X[:, -1]
     RNNRegressor(units=2, epochs=3, jit_compile=False, random_state=0, verbose=1).fit(
@@ -605,6 +608,21 @@ def test_verbose_1_draws_one_progress_line_per_fit_on_stderr(capfd):
     err = capfd.readouterr().err
     assert err.count("epoch 3/3") == 1 and err.endswith("\n")
     assert "\n" not in err.rstrip("\n").split("epoch 1/3")[-1]
+
+
+def test_verbose_1_writes_plain_lines_when_stderr_is_not_a_terminal(capfd):
+    X = np.sin(np.arange(40, dtype=float))[np.arange(30)[:, None] + np.arange(6)]
+    y = X[:, -1]
+    RNNRegressor(units=2, epochs=25, jit_compile=False, random_state=0, verbose=1).fit(
+        X, y
+    )
+    err = capfd.readouterr().err
+    lines = [line for line in err.splitlines() if "epoch" in line]
+    # A line at every tenth of the epochs (3, 6, ..., 24) and at the last.
+    assert [line.split()[1] for line in lines] == [
+        f"{n}/25" for n in (3, 6, 9, 12, 15, 18, 21, 24, 25)
+    ]
+    assert "\r" not in err
 
 
 def test_distribute_mirrored_trains_the_same_network_within_tolerance(windows):

@@ -11,32 +11,46 @@ __all__ = ["EpochProgress", "TrainingMonitor"]
 
 
 class EpochProgress(keras.callbacks.Callback):
-    """One progress line per fit on stderr, redrawn after every epoch.
+    """Progress of a fit on stderr: one line redrawn after every epoch.
 
     Keras's own bar redraws every batch and leaves a line per epoch; for the many
-    short fits of a forecaster or a CLI run one line per fit reads better.
+    short fits of a forecaster or a CLI run one line per fit reads better. When
+    stderr is not a terminal (a log file, CI, a pipe), a carriage return would
+    flatten the redraws into one long line, so a plain line is written instead
+    at every tenth of the epochs and at the last.
     """
 
     def __init__(self, epochs: int, width: int = 24):
         super().__init__()
         self.epochs = epochs
         self.width = width
+        self.redraw = _is_terminal(sys.stderr)
+        self.every = max(1, math.ceil(epochs / 10))
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1
+        if not self.redraw and done % self.every and done != self.epochs:
+            return
         filled = round(self.width * done / self.epochs)
         bar = "#" * filled + "." * (self.width - filled)
         losses = "  ".join(
             f"{key} {float(value):.4g}" for key, value in (logs or {}).items()
         )
-        sys.stderr.write(
-            f"\r  epoch {done:>{len(str(self.epochs))}}/{self.epochs} [{bar}] {losses}"
-        )
+        line = f"  epoch {done:>{len(str(self.epochs))}}/{self.epochs} [{bar}] {losses}"
+        sys.stderr.write(f"\r{line}" if self.redraw else f"{line}\n")
         sys.stderr.flush()
 
     def on_train_end(self, logs=None):
-        sys.stderr.write("\n")
-        sys.stderr.flush()
+        if self.redraw:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 class TrainingMonitor(keras.callbacks.Callback):
