@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -39,10 +38,6 @@ def test_quick_benchmarks_run_and_write_every_section(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    importlib.util.find_spec("statsforecast") is None,
-    reason="statsforecast is absent: the smoke test above covers this path",
-)
 def test_accuracy_panels_without_statsforecast_says_how_to_install_it(tmp_path):
     output = tmp_path / "RESULTS.md"
     # A None entry in sys.modules makes `import statsforecast` raise ImportError.

@@ -232,9 +232,9 @@ class Forecaster(BaseEstimator):
         :class:`~tsrnn.forecasting.history.History` in place of frames, so
         backtests cut folds from one reading. Neither input is modified.
         """
+        self._check_params()
         if isinstance(y, History):
             return y
-        self._check_params()
         if self.id_col is None and isinstance(y, pd.Series | pd.DataFrame):
             # Too short to window: say so before the reader asks for a freq.
             need = self._need_fit(self._n_lost)
@@ -260,8 +260,7 @@ class Forecaster(BaseEstimator):
             Extra inputs on the same time grid (long, with ``id_col``, for a long
             history); rows beyond the history are the known future. Not modified.
         """
-        self._check_params()
-        history = self.read(y, covariates)
+        history = self.read(y, covariates)  # checks the parameters too
         self._fit_history(history)
         if self._level is not None:
             need = self._need_fit(self._n_lost)
@@ -414,7 +413,7 @@ class Forecaster(BaseEstimator):
             self.strategy, self.estimator, forecasting_tags(self.estimator)
         )
         if self._gap and (
-            self._strategy.max_steps(1) is None
+            self._strategy.name == "recursive"
             or any(isinstance(t, Difference) for t in self._transforms)
         ):
             raise ValueError(

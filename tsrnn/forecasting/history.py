@@ -127,8 +127,7 @@ class History:
             utc = grid if grid.tz is None else grid.tz_convert("UTC").tz_localize(None)
             wanted = utc.as_unit("ns").to_numpy()
             times, values = self.timelines[k]
-            pos = np.searchsorted(times, wanted).clip(0, len(times) - 1)
-            found = times[pos] == wanted
+            pos, found = _find(times, wanted)
             block = np.where(found[:, None], values[pos][:, index], np.nan)
             missing = np.isnan(block[:steps]).any(axis=1)
             if strict and missing.any():
@@ -256,8 +255,8 @@ def attach_covariates(
             )
         times, values = read.times[read.series(j)], read.data[read.series(j)]
         wanted = base.times[base.series(k)]
-        pos = np.searchsorted(times, wanted).clip(0, len(times) - 1)
-        ok = (times[pos] == wanted) & ~np.isnan(values[pos]).any(axis=1)
+        pos, found = _find(times, wanted)
+        ok = found & ~np.isnan(values[pos]).any(axis=1)
         if not ok.all():
             stamp = history.times(k)[int(np.flatnonzero(~ok)[0])]
             raise ValueError(
@@ -270,10 +269,16 @@ def attach_covariates(
         timelines.append((times, values))
     panel = replace(
         base,
-        data=np.concatenate(blocks) if blocks else base.data,
+        data=np.concatenate(blocks),
         columns=(*targets, *columns),
     )
     return replace(history, panel=panel, timelines=tuple(timelines))
+
+
+def _find(times: np.ndarray, wanted: np.ndarray):
+    """Positions of ``wanted`` in the sorted ``times``, and which are there."""
+    pos = np.searchsorted(times, wanted).clip(0, len(times) - 1)
+    return pos, times[pos] == wanted
 
 
 def check_columns(name, got, expected, *, exact: bool) -> None:

@@ -216,24 +216,11 @@ class _Scale:
         n = len(bounds) - 1
         series = np.repeat(np.arange(n), np.diff(bounds))
         known = ~np.isnan(values)
-        filled = np.where(known, values, 0.0)
-        counts = np.stack(
-            [np.bincount(series, known[:, j], n) for j in range(values.shape[1])], 1
-        )
-        sums = np.stack(
-            [np.bincount(series, filled[:, j], n) for j in range(values.shape[1])], 1
-        )
+        counts = _series_sums(series, known, n)
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.mean_ = sums / counts
+            self.mean_ = _series_sums(series, np.where(known, values, 0.0), n) / counts
             deviation = np.where(known, values - self.mean_[series], 0.0) ** 2
-            var = np.stack(
-                [
-                    np.bincount(series, deviation[:, j], n)
-                    for j in range(values.shape[1])
-                ],
-                1,
-            )
-            std = np.sqrt(var / counts)
+            std = np.sqrt(_series_sums(series, deviation, n) / counts)
         self.scale_ = np.where(std > 0, std, 1.0)
 
     def forward(self, values, bounds, rows, series=None):
@@ -282,6 +269,13 @@ class _Difference:
         for step in range(steps):
             out[:, lag + step] = z[:, step] + out[:, step]
         return out[:, lag:]
+
+
+def _series_sums(series, values, n: int) -> np.ndarray:
+    """Column sums of ``values`` per series, shape (n, columns)."""
+    return np.stack(
+        [np.bincount(series, values[:, j], n) for j in range(values.shape[1])], 1
+    )
 
 
 def _stage(transform):
