@@ -54,6 +54,12 @@ _LAZY = {
     "smape": "evaluation.metrics",
     "mase": "evaluation.metrics",
     "interval_coverage": "evaluation.metrics",
+    "pinball_loss": "evaluation.metrics",
+    "weighted_quantile_loss": "evaluation.metrics",
+    "crps_from_samples": "evaluation.metrics",
+    "crps_from_quantiles": "evaluation.metrics",
+    "msis": "evaluation.metrics",
+    "mean_interval_width": "evaluation.metrics",
     # scaling past one process
     "ParquetWindower": "data.parquet",
     "fit_distributed": "nn.distributed",
