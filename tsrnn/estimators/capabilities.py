@@ -38,6 +38,11 @@ class ForecastingTags:
         The estimator has ``predict_recursive(X, steps, *, target_index,
         future=None)``, which rolls its one-step model forward in one traced
         loop.
+    probabilistic : bool, default=False
+        The estimator forecasts a predictive distribution and has ``sample(X,
+        n_paths, random_state)`` (draws of every output, paths on the last
+        axis) and, when ``recursive``, ``sample_recursive(X, steps, n_paths, *,
+        target_index, future=None, random_state=None)`` (ancestral sampling).
 
     Examples
     --------
@@ -48,6 +53,7 @@ class ForecastingTags:
     three_d_input: bool = False
     future_inputs: bool = False
     recursive: bool = False
+    probabilistic: bool = False
 
 
 @dataclass(slots=True)
@@ -86,8 +92,9 @@ def forecasting_tags(estimator) -> ForecastingTags:
     Examples
     --------
     >>> from sklearn.linear_model import Ridge
-    >>> forecasting_tags(Ridge())
-    ForecastingTags(three_d_input=False, future_inputs=False, recursive=False)
+    >>> tags = forecasting_tags(Ridge())
+    >>> tags.three_d_input, tags.recursive, tags.probabilistic
+    (False, False, False)
     """
     try:
         tags = get_tags(estimator)

@@ -24,7 +24,9 @@ from tsrnn.estimators.capabilities import forecasting_tags
 from tsrnn.estimators.docstrings import fill_doc
 from tsrnn.estimators.networks import dense_network, recurrent_network
 from tsrnn.estimators.params import Options
+from tsrnn.estimators.probabilistic import DISTRIBUTION_NAMES, ProbabilisticMixin
 from tsrnn.nn.builders import build_seq2seq
+from tsrnn.nn.distributions import sample_paths
 from tsrnn.nn.recursive import recursive_predict
 
 __all__ = ["DenseRegressor", "RNNRegressor"]
@@ -181,7 +183,7 @@ class KerasRegressor(RegressorMixin, KerasEstimator):
 
 
 @fill_doc
-class RNNRegressor(KerasRegressor):
+class RNNRegressor(ProbabilisticMixin, KerasRegressor):
     """Recurrent network (LSTM, GRU or Elman RNN) regressor on windows.
 
     ``y`` may be (n,) or (n, k): one value (vector) per window; (n, horizon, k):
@@ -227,6 +229,19 @@ class RNNRegressor(KerasRegressor):
         Learn the change from each window's last value of the target columns
         (the first ``k`` input features); see :func:`tsrnn.build_rnn` and,
         for the encoder-decoder, :func:`tsrnn.build_seq2seq`.
+    distribution : {None, "normal", "student_t", "negative_binomial"}, default=None
+        Forecast a predictive distribution, trained by maximum likelihood
+        (DeepAR): each window is divided by the mean absolute value of its
+        target columns (the first ``k`` input features) and the distribution
+        is rescaled. ``predict`` gives its mean; ``predict_quantiles``,
+        ``sample``, ``sample_recursive`` and ``log_likelihood`` the rest (see
+        :mod:`tsrnn.estimators.probabilistic`). ``"negative_binomial"`` needs
+        non-negative integer counts. Needs ``architecture="rnn"`` without
+        ``return_sequences`` or ``instance_norm``.
+    quantiles : list of float, default=None
+        Forecast these quantile levels instead (MQ-RNN: mean pinball loss,
+        non-crossing quantiles), e.g. ``[0.1, 0.5, 0.9]`` with a direct
+        multi-step ``y``; ``predict`` gives the median.
     {training}
     {attributes}
     Examples
@@ -255,6 +270,7 @@ class RNNRegressor(KerasRegressor):
     _parameter_constraints: ClassVar[dict] = {
         **KerasEstimator._parameter_constraints,
         "architecture": [Options(ARCHITECTURES)],
+        "distribution": [Options(DISTRIBUTION_NAMES)],
     }
 
     def __init__(
@@ -269,6 +285,8 @@ class RNNRegressor(KerasRegressor):
         layer_norm=False,
         return_sequences=False,
         instance_norm=False,
+        distribution=None,
+        quantiles=None,
         epochs=50,
         batch_size=32,
         learning_rate=1e-3,
@@ -305,6 +323,8 @@ class RNNRegressor(KerasRegressor):
         self.layer_norm = layer_norm
         self.return_sequences = return_sequences
         self.instance_norm = instance_norm
+        self.distribution = distribution
+        self.quantiles = quantiles
 
     @property
     def _encoder_decoder(self) -> bool:
@@ -314,8 +334,48 @@ class RNNRegressor(KerasRegressor):
     def _aligned_outputs(self) -> bool:
         return self.return_sequences
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.forecasting = replace(
+            tags.forecasting, probabilistic=self.distribution is not None
+        )
+        return tags
+
+    def _encode_targets(self, y, steps):
+        if self._probabilistic:
+            return self._head_targets(y, steps)
+        return super()._encode_targets(y, steps)
+
+    def _predict(self, X, X_future=None):
+        if self._probabilistic:
+            self._check_future(X_future, 0, 0, reset=False)
+            return self._point(self.predict_params(X))
+        return super()._predict(X, X_future)
+
+    def predict_recursive(self, X, steps, *, target_index, future=None):
+        if not self._probabilistic:
+            return super().predict_recursive(
+                X, steps, target_index=target_index, future=future
+            )
+        # The mean of each step's distribution fed back in.
+        self._check_recursive_head("predict_recursive")
+        values, _ = self._validate_predict_input(X)
+        return sample_paths(
+            self.model_,
+            self._head(),
+            values,
+            steps,
+            None,
+            seed=0,
+            target_index=target_index,
+            future=future,
+        ).astype(np.float32)
+
+    predict_recursive.__doc__ = KerasRegressor.predict_recursive.__doc__
+
     def _validate_params(self):
         super()._validate_params()
+        self._check_head_params()
         # The settings of the recurrent stack that a decoder cannot honour.
         if self.architecture != "seq2seq":
             return
@@ -349,6 +409,10 @@ class RNNRegressor(KerasRegressor):
             )
 
     def _build_network(self, values_shape, output_shape, *, masking, seed, n_future):
+        if self._probabilistic:
+            return self._build_head_network(
+                values_shape, output_shape, masking=masking, seed=seed
+            )
         if not self._encoder_decoder:
             model = recurrent_network(
                 self,
