@@ -170,7 +170,7 @@ def test_a_multi_step_distribution_samples_every_step():
 def test_tags_declare_a_probabilistic_estimator():
     assert forecasting_tags(RNNRegressor(distribution="normal")).probabilistic
     assert not forecasting_tags(RNNRegressor()).probabilistic
-    assert not forecasting_tags(RNNRegressor(quantiles=[0.1, 0.9])).probabilistic
+    assert forecasting_tags(RNNRegressor(quantiles=[0.1, 0.9])).probabilistic
 
 
 def test_a_fitted_head_survives_pickling(normal_iid):

@@ -42,7 +42,8 @@ class ForecastingTags:
         The estimator forecasts a predictive distribution and has ``sample(X,
         n_paths, random_state)`` (draws of every output, paths on the last
         axis) and, when ``recursive``, ``sample_recursive(X, steps, n_paths, *,
-        target_index, future=None, random_state=None)`` (ancestral sampling).
+        target_index, future=None, random_state=None)`` (ancestral sampling;
+        a quantile head refuses it: it has no distribution to draw from).
 
     Examples
     --------

@@ -336,9 +336,7 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.forecasting = replace(
-            tags.forecasting, probabilistic=self.distribution is not None
-        )
+        tags.forecasting = replace(tags.forecasting, probabilistic=self._probabilistic)
         return tags
 
     def _encode_targets(self, y, steps):

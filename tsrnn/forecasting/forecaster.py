@@ -523,3 +523,101 @@ class Forecaster(BaseEstimator):
                 "strategy='recursive'."
             )
         return steps
+
+    # ------------------------------------------------------- sampled futures
+
+    def sample(self, n_paths=100, *, horizon=None, covariates=None, random_state=None):
+        """Sample ``n_paths`` future paths after the end of every series.
+
+        Needs an estimator that forecasts a distribution
+        (``RNNRegressor(distribution=...)``). With ``strategy="recursive"`` each
+        step is drawn and fed back (ancestral sampling, all series and paths in
+        one traced loop); with ``"direct"`` every step is drawn from its own
+        forecast distribution. Paths are mapped back through the scaler and
+        transforms one by one; see :mod:`tsrnn.forecasting.sampling`.
+
+        Parameters
+        ----------
+        n_paths : int, default=100
+        horizon : int, default=None
+            Steps of every path; ``None`` uses ``self.horizon``.
+        covariates : DataFrame, default=None
+            Future covariates over the sampled steps, as in :meth:`predict`.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the draws: the same seed gives the same paths.
+
+        Returns
+        -------
+        DataFrame
+            One row per series, path and step: the series id (``id_col``, many
+            series only), the timestamp, ``path`` and one column per target.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from tsrnn import RNNRegressor
+        >>> index = pd.date_range("2024-01-01", periods=80, freq="D")
+        >>> y = pd.Series(np.sin(np.arange(80) / 3) + 5, index=index, name="load")
+        >>> model = RNNRegressor(distribution="normal", units=4, epochs=1,
+        ...                      jit_compile=False, random_state=0)
+        >>> forecaster = Forecaster(model, input_width=12, horizon=3,
+        ...                         strategy="recursive").fit(y)
+        >>> paths = forecaster.sample(5, random_state=0)
+        >>> paths.shape, paths.columns.tolist()
+        ((15, 3), ['time', 'path', 'load'])
+        """
+        from tsrnn.forecasting.sampling import sample_frame
+
+        return sample_frame(
+            self._sampled(n_paths, horizon, covariates, random_state), self.id_col
+        )
+
+    def predict_quantiles(
+        self,
+        quantiles=None,
+        *,
+        level=None,
+        n_paths=1000,
+        horizon=None,
+        covariates=None,
+        random_state=None,
+    ):
+        """Quantiles or central intervals of the forecast, from sampled paths.
+
+        Parameters
+        ----------
+        quantiles : sequence of float, default=None
+            Levels in (0, 1), strictly increasing: columns ``{target}_q{q}``.
+        level : float or sequence of float, default=None
+            Central interval coverages in percent, e.g. ``[80, 95]``: columns
+            ``{target}_lower_{level}`` and ``{target}_upper_{level}``. Give
+            exactly one of ``quantiles`` and ``level``.
+        n_paths : int, default=1000
+            Paths sampled with :meth:`sample` to read the quantiles from.
+        horizon, covariates, random_state
+            As in :meth:`sample`.
+
+        Returns
+        -------
+        DataFrame
+            Indexed as :meth:`predict`; the mean of the paths per target, then
+            the quantile or interval columns.
+        """
+        from tsrnn.forecasting.sampling import quantile_frame
+
+        paths = self._sampled(n_paths, horizon, covariates, random_state)
+        return quantile_frame(
+            paths, quantiles=quantiles, level=level, id_name=self.id_col
+        )
+
+    def _sampled(self, n_paths, horizon, covariates, random_state):
+        from tsrnn.forecasting.sampling import draw_paths
+
+        check_is_fitted(self, "estimator_")
+        steps = self._steps(horizon)
+        base = self.history_
+        if covariates is not None:
+            base = attach_covariates(
+                base, covariates, self._layout(), expected=self.covariate_columns_
+            )
+        return draw_paths(self, base, n_paths, steps, random_state)

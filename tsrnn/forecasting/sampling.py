@@ -1,0 +1,218 @@
+"""Sampled futures of a fitted forecaster, and quantiles read from them.
+
+A forecaster whose estimator forecasts a predictive distribution (declared by
+``forecasting_tags(estimator).probabilistic``, e.g.
+``RNNRegressor(distribution="normal")``) can draw whole future paths:
+
+- ``strategy="recursive"``: ancestral sampling. Each step is drawn from the
+  distribution the one-step network predicts and fed back as the next input,
+  for every series and every path at once in one traced loop
+  (``estimator.sample_recursive``), so a path's steps depend on each other as
+  the data's do.
+- ``strategy="direct"``: each step drawn from its own forecast distribution
+  (``estimator.sample``); steps are independent given the history.
+
+Draws are made in the model's units and mapped back through the forecaster's
+scaler and target transforms path by path, so a ``Log`` transform gives
+log-normal paths and a ``Difference`` transform sums each path's own steps:
+quantiles of the paths are quantiles of the forecast in original units.
+
+:func:`sample_frame` returns the long frame of :meth:`tsrnn.Forecaster.sample`;
+:func:`quantile_frame` the quantiles (or central intervals) of the paths in the
+layout of :meth:`tsrnn.Forecaster.predict`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import check_random_state
+
+from tsrnn.core.quantiles import check_levels, check_quantiles, level_quantiles
+from tsrnn.core.validation import check_int, message
+from tsrnn.estimators.capabilities import forecasting_tags
+
+__all__ = ["Paths", "draw_paths", "quantile_frame", "sample_frame"]
+
+PATH_COLUMN = "path"
+TIME_COLUMN = "time"  # for a history whose DatetimeIndex has no name
+
+
+class Paths:
+    """Sampled paths of every series, in original units.
+
+    Attributes
+    ----------
+    history : History
+    ks : ndarray of int, shape (n,)
+        Series position of each forecast.
+    times : ndarray of datetime64, shape (n, steps)
+    values : ndarray of shape (n, steps, n_targets, n_paths)
+    """
+
+    def __init__(self, history, ks, times, values):
+        self.history = history
+        self.ks = ks
+        self.times = times
+        self.values = values
+
+
+def draw_paths(forecaster, history, n_paths, steps, random_state) -> Paths:
+    """Sample ``n_paths`` futures of ``steps`` after the end of every series.
+
+    ``forecaster`` is fitted; ``history`` is a checked History in its layout.
+    """
+    estimator = forecaster.estimator_
+    name = type(estimator).__name__
+    if not forecasting_tags(estimator).probabilistic:
+        raise TypeError(
+            f"`estimator` must forecast a distribution to sample futures. Got "
+            f"{name} without one. Use RNNRegressor(distribution='normal') (or "
+            "'student_t', 'negative_binomial'), or quantiles=[...] with "
+            "strategy='direct'."
+        )
+    strategy = forecaster._strategy
+    if strategy.name not in ("direct", "recursive"):
+        raise ValueError(
+            message(
+                "strategy",
+                "'direct' or 'recursive' to sample futures",
+                strategy.name,
+                "An encoder-decoder has no distribution head.",
+            )
+        )
+    n_paths = check_int("n_paths", n_paths)
+    seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
+    ks = np.arange(len(history.ids), dtype=np.int64)
+    ps = np.asarray(history.lengths, dtype=np.int64)
+    windows = _origin_windows(forecaster, history, ks, ps, steps)
+    X = windows.X.astype(np.float64)
+    if strategy.name == "recursive":
+        future = windows.X_future
+        raw = estimator.sample_recursive(
+            X,
+            steps,
+            n_paths,
+            target_index=windows.target_index,
+            future=None if future is None else future.astype(np.float64),
+            random_state=seed,
+        )
+    else:
+        raw = estimator.sample(X, n_paths, random_state=seed)
+        raw = raw.reshape(len(X), -1, len(windows.target_index), n_paths)[:, :steps]
+    n, _, n_targets, _ = raw.shape
+    # One row per (series, path): every path is mapped back on its own.
+    rows = np.moveaxis(raw, -1, 1).reshape(n * n_paths, steps, n_targets)
+    series_of_row = np.repeat(np.arange(n), n_paths)
+    scaled = windows.inverse_transform_y(
+        rows, series_id=np.asarray(windows.series_id)[series_of_row]
+    )
+    values = forecaster._chains.inverse(
+        scaled, history, ks[series_of_row], ps[series_of_row]
+    )
+    values = np.moveaxis(values.reshape(n, n_paths, steps, n_targets), 1, -1)
+    return Paths(history, ks, windows.target_time[:, :steps], values)
+
+
+def _origin_windows(forecaster, history, ks, ps, steps):
+    """The last windows before the origins ``ps`` of the series ``ks``.
+
+    The windowing of :meth:`tsrnn.Forecaster.forecast_paths` for one origin
+    per series (kept beside it until the two share one helper).
+    """
+    body = forecaster._chains.transform(history)
+    ahead = forecaster._strategy.ahead(steps, forecaster._horizon)
+    ends = ps - forecaster._n_lost
+    rows = body.take(ends - forecaster._width, ends, series=ks)
+    known = None
+    if forecaster.future_covariates:
+        known = history.known_inputs(
+            list(zip(ks.tolist(), ps.tolist(), strict=True)),
+            list(forecaster.future_covariates),
+            ahead,
+            steps,
+            strict=True,
+            gap=forecaster._gap,
+        )
+    windows = forecaster.windower_.transform(
+        rows, last_only=True, horizon=ahead, future=known
+    )
+    bad = np.isnan(windows.X).any(axis=(1, 2))
+    if bad.any():
+        k = int(ks[np.flatnonzero(bad)[0]])
+        raise ValueError(
+            f"The last input_width rows{history.label(k)} must hold no NaN to "
+            "sample from them. Fill them, or use nan_policy='ffill' or "
+            "'interpolate'."
+        )
+    return windows
+
+
+def sample_frame(paths: Paths, id_name=None) -> pd.DataFrame:
+    """The long frame of :meth:`tsrnn.Forecaster.sample`.
+
+    One row per series, path and step: the series id (many series only, named
+    ``id_name``), the timestamp (named as in the history, or ``time``), ``path``
+    (0 ... n_paths - 1), then one column per target.
+    """
+    history = paths.history
+    n, steps, _, n_paths = paths.values.shape
+    panel = history.panel
+    times = panel.local_index(np.repeat(paths.times[:, None, :], n_paths, 1).ravel())
+    columns = {}
+    if history.long:
+        columns[id_name] = np.repeat(history.ids[paths.ks], n_paths * steps)
+    columns[TIME_COLUMN if panel.time_name is None else panel.time_name] = times
+    columns[PATH_COLUMN] = np.tile(np.repeat(np.arange(n_paths), steps), n)
+    ordered = np.moveaxis(paths.values, -1, 1)  # (n, n_paths, steps, k)
+    for j, target in enumerate(history.targets):
+        columns[target] = ordered[..., j].ravel()
+    return pd.DataFrame(columns)
+
+
+def quantile_frame(
+    paths: Paths, *, quantiles=None, level=None, id_name=None
+) -> pd.DataFrame:
+    """Quantiles or central intervals of the paths, laid out as ``predict``.
+
+    Indexed by the future timestamps (a MultiIndex (series, time) for many
+    series). With ``quantiles``: the mean path of each target, then a column
+    ``{target}_q{q}`` per level; with ``level`` (percent): the mean, then
+    ``{target}_lower_{level}`` and ``{target}_upper_{level}`` per level.
+    """
+    if (quantiles is None) == (level is None):
+        raise ValueError(
+            "Exactly one of `quantiles` and `level` must be given. Got "
+            f"quantiles={quantiles!r} and level={level!r}."
+        )
+    history = paths.history
+    values = paths.values
+    steps = values.shape[1]
+    columns = {}
+    mean = values.mean(axis=-1)
+    for j, target in enumerate(history.targets):
+        columns[target] = mean[..., j].ravel()
+    if quantiles is not None:
+        levels = check_quantiles(quantiles)
+        found = np.quantile(values, levels, axis=-1)  # (q, n, steps, k)
+        for j, target in enumerate(history.targets):
+            for i, q in enumerate(levels):
+                columns[f"{target}_q{q:g}"] = found[i, ..., j].ravel()
+    else:
+        for j, target in enumerate(history.targets):
+            for percent in check_levels(level):
+                low, high = level_quantiles(percent)
+                lower, upper = np.quantile(values[..., j, :], [low, high], axis=-1)
+                label = f"{percent:g}"
+                columns[f"{target}_lower_{label}"] = lower.ravel()
+                columns[f"{target}_upper_{label}"] = upper.ravel()
+    panel = history.panel
+    times = panel.local_index(paths.times.ravel())
+    if history.long:
+        index = pd.MultiIndex.from_arrays(
+            [np.repeat(history.ids[paths.ks], steps), times],
+            names=[id_name, panel.time_name],
+        )
+    else:
+        index = pd.DatetimeIndex(times, name=panel.time_name)
+    return pd.DataFrame(columns, index=index)
