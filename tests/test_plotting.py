@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsrnn.plotting import plot_backtest, plot_forecast, plot_history, plot_windows
+from tsrnn.plotting import (
+    plot_backtest,
+    plot_fan,
+    plot_forecast,
+    plot_history,
+    plot_paths,
+    plot_windows,
+)
 
 
 @pytest.fixture
@@ -117,3 +124,67 @@ def test_plot_windows_marks_inputs_gap_and_targets_per_window(tmp_path):
     target_starts = [p.get_x() for p in patches if p.get_width() == 2]
     assert target_starts == [6, 9, 12]
     _render(fig, tmp_path / "windows.png")
+
+
+def _sampled_paths(index, n_paths=200, id_=None):
+    """A Forecaster.sample-like frame: N(500 + 10 step, 30 step) draws."""
+    rng = np.random.default_rng(0)
+    steps = np.arange(1, len(index) + 1)
+    values = (
+        500
+        + 10 * steps
+        + 30 * np.sqrt(steps) * rng.standard_normal((n_paths, len(index)))
+    )
+    frame = pd.DataFrame(
+        {
+            "Date": np.tile(index, n_paths),
+            "path": np.repeat(np.arange(n_paths), len(index)),
+            "Passengers": values.ravel(),
+        }
+    )
+    if id_ is not None:
+        frame.insert(0, "id", id_)
+    return frame
+
+
+def test_plot_fan_draws_one_band_per_level_nested_around_the_median(airline, tmp_path):
+    future = pd.date_range("1961-01-01", periods=12, freq="MS")
+    paths = _sampled_paths(future)
+    fig = plot_fan(airline, paths, level=[50, 80, 95], last=36)
+    ax = fig.axes[0]
+    assert len(ax.collections) == 3
+    widths = [np.ptp(band.get_paths()[0].vertices[:, 1]) for band in ax.collections]
+    assert widths[0] > widths[1] > widths[2]  # 95 % drawn first, widest
+    median = paths.groupby("Date")["Passengers"].median()
+    np.testing.assert_allclose(ax.lines[-1].get_ydata(), median)
+    _render(fig, tmp_path / "fan.png")
+
+
+def test_plot_fan_reads_the_interval_columns_of_a_quantile_frame(airline, tmp_path):
+    future = pd.date_range("1961-01-01", periods=6, freq="MS")
+    frame = pd.DataFrame({"Passengers": np.full(6, 500.0)}, index=future)
+    for level, half in ((80, 40.0), (95, 70.0)):
+        frame[f"Passengers_lower_{level}"] = 500 - half
+        frame[f"Passengers_upper_{level}"] = 500 + half
+    fig = plot_fan(airline, frame)
+    assert [c.get_label() for c in fig.axes[0].collections] == ["95 %", "80 %"]
+    _render(fig, tmp_path / "fan.png")
+
+
+def test_plot_paths_draws_the_first_paths_of_one_series(airline, tmp_path):
+    future = pd.date_range("1961-01-01", periods=12, freq="MS")
+    paths = pd.concat(
+        [_sampled_paths(future, 20, "a"), _sampled_paths(future, 20, "b")]
+    )
+    fig = plot_paths(airline, paths, series="b", n_paths=4)
+    assert len(fig.axes[0].lines) == 1 + 4
+    _render(fig, tmp_path / "paths.png")
+    with pytest.raises(ValueError, match="pass `series=`"):
+        plot_paths(airline, paths)
+
+
+def test_plot_fan_raises_on_a_frame_without_paths_or_levels(airline):
+    with pytest.raises(ValueError, match="must hold columns"):
+        plot_fan(airline, airline.iloc[-3:].to_frame())
+    with pytest.raises(ValueError, match="`level` must be in percent"):
+        plot_fan(airline, _sampled_paths(airline.index[-3:]), level=[100])

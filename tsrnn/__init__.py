@@ -72,6 +72,8 @@ _LAZY = {
     "plot_backtest": "plotting",
     "plot_history": "plotting",
     "plot_windows": "plotting",
+    "plot_fan": "plotting",
+    "plot_paths": "plotting",
 }
 
 __all__ = [

@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_backtest", "plot_forecast", "plot_history", "plot_windows"]
+__all__ = [
+    "plot_backtest",
+    "plot_fan",
+    "plot_forecast",
+    "plot_history",
+    "plot_paths",
+    "plot_windows",
+]
 
 _HISTORY = "#4c72b0"
 _ACTUAL = "#222222"
@@ -340,6 +347,227 @@ def plot_windows(
         f"input_width={input_width}, horizon={horizon}, stride={stride}, gap={gap}"
     )
     ax.legend(loc="upper right", fontsize="small")
+    return fig
+
+
+def _paths_by_time(paths: pd.DataFrame, target, series) -> pd.DataFrame:
+    """A sample frame (``Forecaster.sample``) as one column per path, by time."""
+    if "path" not in paths.columns:
+        raise ValueError(
+            "`paths` must be the long frame of Forecaster.sample, with a 'path' "
+            f"column. Got columns {list(paths.columns)!r}."
+        )
+    position = paths.columns.get_loc("path")
+    time_col = paths.columns[position - 1]
+    id_col = paths.columns[position - 2] if position >= 2 else None
+    values = [c for c in paths.columns[position + 1 :]]
+    if target is None:
+        if len(values) != 1:
+            raise ValueError(
+                f"`paths` has {len(values)} targets; pass `target=` to choose one. "
+                f"Got targets {values!r}."
+            )
+        target = values[0]
+    elif target not in values:
+        raise ValueError(
+            f"`target` must be a target column of `paths`. Got target={target!r}; "
+            f"targets are {values!r}."
+        )
+    if id_col is not None:
+        ids = paths[id_col].unique()
+        if series is None:
+            if len(ids) != 1:
+                raise ValueError(
+                    f"`paths` holds {len(ids)} series; pass `series=` to choose "
+                    f"one. Got ids {list(ids[:5])!r}..."
+                )
+            series = ids[0]
+        elif series not in set(ids):
+            raise ValueError(
+                f"`series` must be an id of `paths`. Got series={series!r}; ids "
+                f"are {list(ids[:5])!r}..."
+            )
+        paths = paths[paths[id_col] == series]
+    return paths.pivot(index=time_col, columns="path", values=target)
+
+
+def plot_fan(
+    history,
+    forecast,
+    *,
+    target=None,
+    series=None,
+    level=(50, 80, 95),
+    last=None,
+    ax=None,
+    title=None,
+):
+    """Fan chart: the history, the median forecast and nested interval bands.
+
+    Parameters
+    ----------
+    history : Series or DataFrame
+        Observed values before the forecast, indexed by time (one series).
+    forecast : DataFrame
+        Either the sampled paths of :meth:`tsrnn.Forecaster.sample` (bands are
+        their central quantiles at each ``level``), or the frame of
+        :meth:`tsrnn.Forecaster.predict_quantiles` with ``level=...``
+        (columns ``{target}_lower_{level}`` and ``{target}_upper_{level}``;
+        the point column is drawn as the center line).
+    target : str, optional
+        Target to plot when there are several.
+    series : hashable, optional
+        Series id of the paths when they hold several series.
+    level : sequence of float, default=(50, 80, 95)
+        Coverages in percent, drawn from the widest (lightest) band to the
+        narrowest. Sampled paths only: a quantile frame shows its own levels.
+    last : int, optional
+        Show only the last ``last`` points of the history.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = pd.date_range("2020-01", periods=12, freq="MS", name="time")
+    >>> past = pd.Series(np.arange(12.0), index=t, name="y")
+    >>> future = pd.date_range("2021-01", periods=3, freq="MS")
+    >>> rng = np.random.default_rng(0)
+    >>> paths = pd.DataFrame({"time": np.tile(future, 50),
+    ...                       "path": np.repeat(np.arange(50), 3),
+    ...                       "y": 12 + rng.normal(size=150).cumsum()})
+    >>> fig = plot_fan(past, paths)
+    >>> len(fig.axes[0].collections)  # one band per level
+    3
+    """
+    from tsrnn.core.quantiles import check_levels, level_quantiles
+
+    past = _as_series("history", history, target)
+    name = target if target is not None else past.name
+    bands = []
+    if isinstance(forecast, pd.DataFrame) and "path" in forecast.columns:
+        wide = _paths_by_time(forecast, target, series)
+        center = wide.median(axis=1)
+        for percent in sorted(check_levels(list(level)), reverse=True):
+            low, high = level_quantiles(percent)
+            bands.append(
+                (percent, wide.quantile(low, axis=1), wide.quantile(high, axis=1))
+            )
+    else:
+        if not isinstance(forecast, pd.DataFrame):
+            raise TypeError(
+                "`forecast` must be a DataFrame of sampled paths or of quantiles. "
+                f"Got {type(forecast).__name__}."
+            )
+        prefix = "" if name is None else f"{name}_"
+        found = {}
+        for column in forecast.columns:
+            text = str(column)
+            for side in ("lower", "upper"):
+                head = f"{prefix}{side}_"
+                if text.startswith(head):
+                    found.setdefault(float(text[len(head) :]), {})[side] = column
+        if not found:
+            raise ValueError(
+                "`forecast` must hold columns '{target}_lower_{level}' and "
+                f"'{{target}}_upper_{{level}}' (Forecaster.predict_quantiles(level="
+                f"...)). Got columns {list(forecast.columns)!r}."
+            )
+        point = name if name in forecast.columns else forecast.columns[0]
+        center = forecast[point]
+        for percent in sorted(found, reverse=True):
+            columns = found[percent]
+            bands.append(
+                (percent, forecast[columns["lower"]], forecast[columns["upper"]])
+            )
+    if last is not None:
+        past = past.iloc[-last:]
+    fig, ax = _axes(ax, (9, 4))
+    ax.plot(past.index, past.to_numpy(), color=_HISTORY, label="history")
+    for rank, (percent, lower, upper) in enumerate(bands):
+        ax.fill_between(
+            lower.index,
+            lower.to_numpy(dtype=float),
+            upper.to_numpy(dtype=float),
+            color=_FORECAST,
+            alpha=0.15 + 0.5 * rank / max(1, len(bands)),
+            linewidth=0,
+            label=f"{percent:g} %",
+        )
+    ax.plot(center.index, center.to_numpy(dtype=float), color=_FORECAST, label="median")
+    default = "Forecast distribution" if name is None else f"Forecast of {name}"
+    ax.set_title(title or default)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def plot_paths(
+    history,
+    paths,
+    *,
+    target=None,
+    series=None,
+    n_paths=10,
+    last=None,
+    ax=None,
+    title=None,
+):
+    """Plot the history and a handful of sampled future paths.
+
+    Parameters
+    ----------
+    history : Series or DataFrame
+        Observed values before the forecast, indexed by time (one series).
+    paths : DataFrame
+        The long frame of :meth:`tsrnn.Forecaster.sample`.
+    target, series : optional
+        As in :func:`plot_fan`.
+    n_paths : int, default=10
+        The first ``n_paths`` paths are drawn.
+    last : int, optional
+        Show only the last ``last`` points of the history.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = pd.date_range("2020-01", periods=12, freq="MS", name="time")
+    >>> past = pd.Series(np.arange(12.0), index=t, name="y")
+    >>> future = pd.date_range("2021-01", periods=3, freq="MS")
+    >>> paths = pd.DataFrame({"time": np.tile(future, 20),
+    ...                       "path": np.repeat(np.arange(20), 3),
+    ...                       "y": np.arange(60.0)})
+    >>> len(plot_paths(past, paths, n_paths=5).axes[0].lines)  # history + 5
+    6
+    """
+    from tsrnn.core.validation import check_int
+
+    n_paths = check_int("n_paths", n_paths)
+    past = _as_series("history", history, target)
+    wide = _paths_by_time(paths, target, series)
+    if last is not None:
+        past = past.iloc[-last:]
+    fig, ax = _axes(ax, (9, 4))
+    ax.plot(past.index, past.to_numpy(), color=_HISTORY, label="history")
+    colors = _cycle(min(n_paths, wide.shape[1]))
+    for i, path in enumerate(wide.columns[:n_paths]):
+        ax.plot(
+            wide.index,
+            wide[path].to_numpy(dtype=float),
+            color=colors[i],
+            linewidth=0.8,
+            alpha=0.8,
+            label="sampled paths" if i == 0 else None,
+        )
+    name = target if target is not None else past.name
+    default = "Sampled futures" if name is None else f"Sampled futures of {name}"
+    ax.set_title(title or default)
+    ax.legend(loc="upper left")
     return fig
 
 
