@@ -621,3 +621,60 @@ class Forecaster(BaseEstimator):
                 base, covariates, self._layout(), expected=self.covariate_columns_
             )
         return draw_paths(self, base, n_paths, steps, random_state)
+
+    def sequence_scores(self, history=None, *, covariates=None):
+        """Negative log-likelihood of every observed step: an anomaly score.
+
+        Each window of the history gives the predictive distribution of the
+        step after it; the score of that step is ``-log p(observed value)``,
+        in nats, in the model's units (after transforms and scaler). High
+        scores flag steps the model found unlikely; see
+        :mod:`tsrnn.forecasting.scores`. Needs an estimator that forecasts a
+        distribution (``RNNRegressor(distribution=...)``).
+
+        Parameters
+        ----------
+        history : Series, DataFrame or History, default=None
+            ``None`` scores the history seen in ``fit``; otherwise a history in
+            the same layout, long enough for one window per series. Not
+            modified.
+        covariates : DataFrame, default=None
+            Covariates over ``history``, as in :meth:`predict`.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by the scored timestamps (MultiIndex (series, time) for
+            many series); one column per target. The first ``input_width``
+            rows of each series have no window before them and no score.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from tsrnn import RNNRegressor
+        >>> index = pd.date_range("2024-01-01", periods=80, freq="D")
+        >>> y = pd.Series(np.sin(np.arange(80) / 3) + 5, index=index, name="load")
+        >>> model = RNNRegressor(distribution="normal", units=4, epochs=1,
+        ...                      jit_compile=False, random_state=0)
+        >>> forecaster = Forecaster(model, input_width=12, strategy="recursive")
+        >>> scores = forecaster.fit(y).sequence_scores()
+        >>> len(scores), scores.index[0].strftime("%Y-%m-%d")
+        (68, '2024-01-13')
+        """
+        from tsrnn.forecasting.scores import sequence_scores
+
+        check_is_fitted(self, "estimator_")
+        if history is None:
+            base = self.history_
+        elif isinstance(history, History):
+            base = history
+        else:
+            base = read_history(
+                history,
+                covariates,
+                self._layout(),
+                target=self.target,
+                fitted=self.history_,
+            )
+        self._check_length(base.lengths, "history", self._need_fit(self._n_lost), base)
+        return sequence_scores(self, base)
