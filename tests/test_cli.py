@@ -61,7 +61,8 @@ def test_forecast_writes_table_csv_png_and_model(tmp_path, capsys):
 def test_forecast_with_lstm_beats_seasonal_naive_on_airline(tmp_path, capsys):
     out = tmp_path / "out"
     args = ["forecast", str(AIRLINE), "--target", "Passengers", "--horizon", "36"]
-    assert main([*args, "--output", str(out), "--quiet", "--epochs", "40"]) == 0
+    options = ["--model", "lstm", "--epochs", "40"]
+    assert main([*args, *options, "--output", str(out), "--quiet"]) == 0
     metrics = pd.read_csv(out / "holdout_metrics.csv", index_col="model")
     assert metrics.loc["lstm", "MAPE"] < metrics.loc["seasonal naive", "MAPE"]
 
@@ -120,8 +121,13 @@ def test_forecast_reports_too_little_data(tmp_path, capsys):
     frame = pd.read_csv(AIRLINE).head(30)
     path = tmp_path / "short.csv"
     frame.to_csv(path, index=False)
-    err = _error(["forecast", str(path), "--target", "Passengers"], capsys)
+    args = ["forecast", str(path), "--target", "Passengers"]
+    err = _error([*args, "--model", "lstm"], capsys)
     assert "too little data: 30 rows" in err
+    # auto: a holdout of the horizon and a validation fold of 2 + horizon rows.
+    err = _error([*args, "--horizon", "15"], capsys)
+    assert "too little data: 30 rows in the longest series" in err
+    assert "at least 32" in err
 
 
 def test_forecast_reports_irregular_time_steps(tmp_path, capsys):
@@ -178,3 +184,76 @@ def test_forecast_never_writes_a_model_that_lost_to_seasonal_naive(
 
     model = joblib.load(out / "model.joblib")
     np.testing.assert_allclose(model.predict(24)["value"], expected)
+
+
+@pytest.fixture
+def quick_recurrent(monkeypatch):
+    """The auto mode's recurrent candidates train a few steps (mechanics only)."""
+    from tsrnn.forecasting import candidates
+
+    monkeypatch.setattr(candidates, "TRAINING_STEPS", 20)
+    monkeypatch.setattr(candidates, "EPOCHS", (1, 2))
+
+
+def test_auto_forecasts_every_series_of_a_long_file(
+    tmp_path, capsys, shared_data, quick_recurrent
+):
+    panel = pd.read_csv(shared_data / "forecasting" / "tourism_quarterly.csv")
+    panel = panel[panel["id"].isin(panel["id"].unique()[:12])]
+    panel = panel[panel["split"] == "train"][["id", "date", "value"]]
+    path = tmp_path / "panel.csv"
+    panel.to_csv(path, index=False)
+    out = tmp_path / "out"
+    args = ["forecast", str(path), "--target", "value", "--horizon", "8"]
+    assert main([*args, "--id-col", "id", "--output", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "leaderboard" in printed and "ensemble best:" in printed
+    forecast = pd.read_csv(out / "forecast.csv", parse_dates=["date"])
+    assert forecast.columns.tolist() == [
+        "id",
+        "date",
+        "value",
+        "value_lower",
+        "value_upper",
+    ]
+    assert len(forecast) == 12 * 8
+    last = panel.assign(date=pd.to_datetime(panel["date"])).groupby("id")["date"].max()
+    first_step = forecast.groupby("id")["date"].min()
+    assert (first_step > last.reindex(first_step.index)).all()
+    metrics = pd.read_csv(out / "holdout_metrics.csv", index_col="model")
+    # The written forecast never lost to a baseline on the holdout.
+    written = "best"
+    if (
+        metrics.loc["best", "MASE"]
+        > metrics.loc[["naive", "seasonal_naive"], "MASE"].min()
+    ):
+        written = metrics.loc[["naive", "seasonal_naive"], "MASE"].idxmin()
+    import joblib
+
+    model = joblib.load(out / "model.joblib")
+    np.testing.assert_allclose(
+        model.predict(ensemble=written)["value"].to_numpy(), forecast["value"]
+    )
+    assert (out / "forecast.png").stat().st_size > 10_000
+    board = pd.read_csv(out / "leaderboard.csv", index_col="candidate")
+    assert {"gru_direct", "gru_recursive", "seasonal_naive"} <= set(board.index)
+
+
+def test_auto_fills_gaps_only_when_asked(tmp_path, capsys, quick_recurrent):
+    frame = pd.read_csv(AIRLINE).drop(index=[5, 50])
+    path = tmp_path / "gaps.csv"
+    frame.to_csv(path, index=False)
+    args = ["forecast", str(path), "--target", "Passengers", "--horizon", "12"]
+    err = _error(args, capsys)
+    assert "no regular frequency" in err and "--missing" in err
+    out = tmp_path / "out"
+    options = ["--missing", "interpolate", "--output", str(out), "--quiet"]
+    assert main([*args, *options]) == 0
+    forecast = pd.read_csv(out / "forecast.csv", parse_dates=["Date"])
+    assert forecast["Date"].dt.strftime("%Y-%m").tolist()[0] == "1961-01"
+
+
+def test_single_models_refuse_panel_options(tmp_path, capsys):
+    args = ["forecast", str(AIRLINE), "--target", "Passengers", "--model", "gru"]
+    err = _error([*args, "--id-col", "id"], capsys)
+    assert "--id-col and --missing need --model auto" in err

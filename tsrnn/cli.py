@@ -193,14 +193,20 @@ def run_classify(args) -> int:
 
     X_train, y_train = read_sequences(args.train, args.label_col)
     X_test, y_test = read_sequences(args.test, args.label_col)
-    settings = {
-        "epochs": args.epochs,
-        "random_state": args.seed,
-        "verbose": 0 if args.quiet else 1,
-    }
-    models = {args.model: RNNClassifier(cell=args.model, units=args.units, **settings)}
+    settings = {"random_state": args.seed, "verbose": 0 if args.quiet else 1}
+    rnn = RNNClassifier(
+        architecture=args.architecture,
+        cell=args.model,
+        n_estimators=args.n_estimators,
+        **settings,
+    )
+    if args.units is not None:
+        rnn.set_params(units=args.units)
+    if args.epochs is not None:
+        rnn.set_params(epochs=args.epochs)
+    models = {args.model: rnn}
     if not isinstance(X_train, list):
-        models["dense"] = DenseClassifier(**settings)
+        models["dense"] = DenseClassifier(epochs=args.epochs or 100, **settings)
     rows = []
     for name, model in models.items():
         _say(args, f"training {name} on {len(y_train)} sequences ...")
@@ -254,10 +260,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--input-width", type=int, help="past steps per window (default: inferred)"
     )
     forecast.add_argument(
+        "--id-col",
+        help="series id column of a long file of many series (default: one series)",
+    )
+    forecast.add_argument(
+        "--missing",
+        default="raise",
+        choices=["raise", "ffill", "interpolate"],
+        help="missing timestamps and values: raise (default), forward-fill or "
+        "interpolate (auto only)",
+    )
+    forecast.add_argument(
         "--model",
-        default="lstm",
-        choices=["lstm", "gru", "rnn", "dense", "ridge"],
-        help="model to train (default: lstm)",
+        default="auto",
+        choices=["auto", "lstm", "gru", "rnn", "dense", "ridge"],
+        help="auto (default): choose and combine models on validation folds; "
+        "or one model to train on a single series",
+    )
+    forecast.add_argument(
+        "--time-budget",
+        type=float,
+        default=None,
+        help="seconds the auto search may take (default: no limit)",
     )
     forecast.add_argument(
         "--transforms",
@@ -281,9 +305,31 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("train", help=".ts or CSV file of training sequences")
     classify.add_argument("test", help=".ts or CSV file of test sequences")
     classify.add_argument("--label-col", help="CSV label column (default: 'label')")
-    classify.add_argument("--model", default="lstm", choices=["lstm", "gru", "rnn"])
-    classify.add_argument("--units", type=int, default=32)
-    classify.add_argument("--epochs", type=int, default=100)
+    classify.add_argument(
+        "--model",
+        default="lstm",
+        choices=["lstm", "gru", "rnn"],
+        help="recurrent cell (default: lstm)",
+    )
+    classify.add_argument(
+        "--architecture",
+        default="rnn_fcn",
+        choices=["rnn_fcn", "rnn"],
+        help="rnn_fcn: LSTM-FCN/GRU-FCN (MLSTM-FCN for multivariate series); "
+        "rnn: the recurrent layer alone (default: rnn_fcn)",
+    )
+    classify.add_argument(
+        "--units", type=int, help="recurrent units (default: the classifier's, 64)"
+    )
+    classify.add_argument(
+        "--epochs", type=int, help="epochs (default: derived from the data size)"
+    )
+    classify.add_argument(
+        "--n-estimators",
+        type=int,
+        default=1,
+        help="networks from different seeds, probabilities averaged (default: 1)",
+    )
     classify.add_argument("--seed", type=int, default=0)
     classify.add_argument("--output", help="folder for the model and the table")
     classify.add_argument("--quiet", action="store_true", help="no progress output")
@@ -348,6 +394,17 @@ BASELINES = ("naive", "seasonal naive")
 
 
 def run_forecast(args) -> int:
+    if args.model == "auto":
+        return run_auto(args)
+    if args.id_col is not None or args.missing != "raise":
+        raise CLIError(
+            f"--id-col and --missing need --model auto; --model {args.model} "
+            "trains one model on one regular series."
+        )
+    return run_single(args)
+
+
+def run_single(args) -> int:
     from tsrnn.core.validation import infer_freq
     from tsrnn.evaluation.baselines import (
         SeasonalNaiveRegressor,
@@ -458,6 +515,217 @@ def run_forecast(args) -> int:
         f"{output / 'holdout_metrics.csv'} and {output / 'model.joblib'}"
     )
     return 0
+
+
+# ----------------------------------------------------------------------- auto mode
+def load_panel_frame(args) -> tuple[pd.DataFrame, str]:
+    """The file as a long frame (id, time, target) or one series; its time column."""
+    if len(args.target) != 1:
+        raise CLIError(
+            "--model auto forecasts one target column; got --target "
+            f"{', '.join(args.target)}. Run it once per column."
+        )
+    target = args.target[0]
+    if args.id_col is None:
+        frame = load_series_frame(args.path, args.target, args.time_col)
+        series = frame[target]
+        if args.missing == "raise" and infer_freq_or_none(series.index) is None:
+            raise CLIError(
+                "the time column has no regular frequency: "
+                f"{_irregular_reason(series.index)}. Resample the file to a regular "
+                "grid, or pass --missing ffill or --missing interpolate to fill "
+                "the missing steps."
+            )
+        return series.to_frame(), series.index.name
+    frame = read_table(args.path)
+    for name, flag in ((args.id_col, "--id-col"), (target, "--target")):
+        if name not in frame.columns:
+            raise CLIError(
+                f"{flag} {name} not found in {Path(args.path).name}. Columns: "
+                f"{', '.join(map(str, frame.columns))}."
+            )
+    rest = frame.drop(columns=[args.id_col])
+    column = infer_time_column(rest, args.time_col)
+    times = _parse_times(frame[column])
+    if times is None:
+        raise CLIError(f"--time-col {column!r} could not be parsed as dates.")
+    long = pd.DataFrame(
+        {args.id_col: frame[args.id_col], column: times, target: frame[target]}
+    )
+    return long, column
+
+
+def infer_freq_or_none(index):
+    from tsrnn.core.validation import infer_freq
+
+    return infer_freq(index)
+
+
+def guess_freq(index: pd.DatetimeIndex):
+    """The frequency of most runs of 5 consecutive timestamps (gaps allowed)."""
+    from tsrnn.core.validation import infer_freq
+
+    index = pd.DatetimeIndex(index).sort_values().unique()
+    found = [infer_freq(index[i : i + 5]) for i in range(min(len(index) - 4, 200))]
+    found = [freq.freqstr for freq in found if freq is not None]
+    return max(set(found), key=found.count) if found else None
+
+
+def _panel_scores(auto, actual: dict, history: dict, names, period: int):
+    """Holdout MASE and sMAPE (means over scored series) of each forecast."""
+    from tsrnn.evaluation import metrics
+
+    rows = []
+    for name in names:
+        frame = auto.predict(ensemble=name)
+        column = auto.history_.targets[0]
+        mases, smapes = [], []
+        for sid, truth in actual.items():
+            guess = frame.loc[sid, column] if auto.id_col is not None else frame[column]
+            guess = guess.to_numpy()[: len(truth)]
+            smapes.append(metrics.smape(truth, guess))
+            try:
+                mases.append(
+                    metrics.mase(truth, guess, y_train=history[sid], period=period)
+                )
+            except ValueError:  # a constant training part has no MASE scale
+                continue
+        rows.append({"model": name, "MASE": np.mean(mases), "sMAPE": np.mean(smapes)})
+    return pd.DataFrame(rows).set_index("model")
+
+
+def run_auto(args) -> int:
+    from tsrnn.forecasting.auto import AutoForecaster
+    from tsrnn.plotting import plot_forecast
+
+    if args.horizon < 1:
+        raise CLIError(f"--horizon must be a positive integer; got {args.horizon}.")
+    if not 0 < args.coverage < 1:
+        raise CLIError(f"--coverage must lie in (0, 1); got {args.coverage}.")
+    frame, time_col = load_panel_frame(args)
+    target = args.target[0]
+    ids = frame[args.id_col] if args.id_col else pd.Series(0, index=frame.index)
+    lengths = ids.groupby(ids, sort=False).transform("size").to_numpy()
+    longest = int(lengths.max())
+    need = 2 * args.horizon + 2
+    if longest < need:
+        raise CLIError(
+            f"too little data: {longest} rows in the longest series, but a holdout "
+            f"of --horizon {args.horizon} rows plus a validation fold need at least "
+            f"{need}. Use a shorter --horizon."
+        )
+    # Holdout for the report: the last horizon rows of every series long enough
+    # to keep 2 + horizon rows for the search; shorter series are not scored.
+    position = ids.groupby(ids, sort=False).cumcount(ascending=False).to_numpy()
+    scored = lengths >= need
+    held = scored & (position < args.horizon)
+    train = frame[~held]
+    n_short = int(ids[~scored].nunique())
+    fill = freq = None
+    if args.missing != "raise":
+        fill = args.missing
+        times = frame[time_col] if args.id_col else frame.index.to_series()
+        first = ids.to_numpy() == ids.iloc[0]
+        freq = guess_freq(pd.DatetimeIndex(times[first]))
+    options = dict(
+        freq=freq,
+        id_col=args.id_col,
+        time_col=time_col if args.id_col else None,
+        target=target,
+        level=args.coverage,
+        time_budget=args.time_budget,
+        fill_missing=fill,
+        nan_policy=args.missing,
+        random_state=args.seed,
+        verbose=0 if args.quiet else 1,
+    )
+    if args.id_col is None:
+        train = train.set_index(train.index.rename(time_col))
+    _say(args, f"searching on {len(train)} rows (holdout: last {args.horizon} steps)")
+    try:
+        trial = AutoForecaster(args.horizon, **options).fit(train)
+    except ValueError as error:
+        raise CLIError(str(error)) from error
+    print("leaderboard (validation folds of the training part)")
+    board = trial.leaderboard_
+    shown = ["family", "mase", "smape", "fallback", "weight", "seconds"]
+    print(board[shown].to_string(float_format=lambda v: f"{v:.4f}", na_rep=""))
+    for name, weights in trial.ensembles_.items():
+        members = ", ".join(f"{m} {w:.2f}" for m, w in weights.items())
+        print(f"ensemble {name}: {members}")
+
+    truth = frame[held].groupby(ids[held], sort=False)[target]
+    actual = {sid: values.to_numpy() for sid, values in truth}
+    past = {
+        sid: values.to_numpy()
+        for sid, values in train.groupby(ids[~held], sort=False)[target]
+    }
+    names = [*trial.forecasts_, *(n for n in trial.member_forecasts_)]
+    table = _panel_scores(trial, actual, past, names, trial.season_length_)
+    print(
+        f"\nholdout: last {args.horizon} steps of {len(actual)} series"
+        + (f" ({n_short} series too short to hold out)" if n_short else "")
+    )
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+
+    # Write the forecast that won on validation unless it lost to a baseline on
+    # the holdout; then the better baseline is written instead.
+    chosen = "best"
+    baselines = table.loc[["naive", "seasonal_naive"], "MASE"]
+    if table.loc["best", "MASE"] > baselines.min():
+        chosen = str(baselines.idxmin())
+        print(
+            f"\nwriting the {chosen} forecast: the chosen ensemble scored a higher "
+            f"holdout MASE ({table.loc['best', 'MASE']:.4f}) than {chosen} "
+            f"({baselines.min():.4f})."
+        )
+    _say(args, "refitting on every row for the forecast")
+    whole = frame if args.id_col else frame.set_index(frame.index.rename(time_col))
+    final = AutoForecaster(args.horizon, **options).fit(whole)
+    future = final.predict(ensemble=chosen)
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    future.to_csv(output / "forecast.csv")
+    table.to_csv(output / "holdout_metrics.csv")
+    final.leaderboard_.to_csv(output / "leaderboard.csv")
+    figure = _plot_panel(final, whole, future, target, args, plot_forecast)
+    figure.savefig(output / "forecast.png", dpi=100)
+    import joblib
+
+    joblib.dump(final, output / "model.joblib")
+    print(
+        f"\nwrote {output / 'forecast.csv'}, {output / 'forecast.png'}, "
+        f"{output / 'holdout_metrics.csv'}, {output / 'leaderboard.csv'} and "
+        f"{output / 'model.joblib'}"
+    )
+    return 0
+
+
+def _plot_panel(final, whole, future, target, args, plot_forecast):
+    """History and forecast of up to four series, one panel each."""
+    import matplotlib.pyplot as plt
+
+    if args.id_col is None:
+        figure, ax = plt.subplots(figsize=(9, 4))
+        plot_forecast(
+            whole[target], future, target=target, last=4 * args.horizon, ax=ax
+        )
+        return figure
+    ids = list(dict.fromkeys(whole[args.id_col]))[:4]
+    figure, axes = plt.subplots(len(ids), 1, figsize=(9, 2.6 * len(ids)), squeeze=False)
+    time_col = future.index.names[1]
+    for sid, ax in zip(ids, axes[:, 0], strict=True):
+        rows = whole[whole[args.id_col] == sid].set_index(time_col)[target]
+        plot_forecast(
+            rows,
+            future.loc[sid],
+            target=target,
+            last=4 * args.horizon,
+            ax=ax,
+            title=f"{args.id_col} {sid}",
+        )
+    figure.tight_layout()
+    return figure
 
 
 def main(argv=None) -> int:

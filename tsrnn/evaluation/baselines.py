@@ -36,6 +36,7 @@ __all__ = [
     "SeasonalNaiveRegressor",
     "infer_period",
     "naive_forecast",
+    "period_of_freq",
     "seasonal_naive_forecast",
     "window_mean_forecast",
 ]
@@ -292,6 +293,15 @@ def _period_from_index(index) -> int | None:
         freq = infer_freq(index)
     if freq is None:
         return None
+    return period_of_freq(freq)
+
+
+def period_of_freq(freq) -> int | None:
+    """Seasonal period of a pandas frequency (:data:`SEASONAL_PERIODS`), or None.
+
+    >>> period_of_freq("MS"), period_of_freq("2h"), period_of_freq("7min")
+    (12, 12, None)
+    """
     offset = pd.tseries.frequencies.to_offset(freq)
     base = offset.rule_code.split("-")[0]
     period = SEASONAL_PERIODS.get(base)

@@ -1,0 +1,287 @@
+"""AutoForecaster on real panels: choice on validation folds, ensembles, errors."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn import AutoForecaster
+from tsrnn.exceptions import DataWarning, TrainingWarning
+from tsrnn.forecasting import candidates
+from tsrnn.forecasting.auto import _mase_scale
+from tsrnn.forecasting.seasonality import SeasonalLog, is_seasonal, seasonal_profile
+
+
+@pytest.fixture(scope="module")
+def quarterly(shared_data) -> pd.DataFrame:
+    """40 real tourism quarterly series (train rows): id, date, value."""
+    frame = pd.read_csv(shared_data / "forecasting" / "tourism_quarterly.csv")
+    ids = frame["id"].drop_duplicates().to_numpy()[:40]
+    frame = frame[frame["id"].isin(ids) & (frame["split"] == "train")]
+    return frame.assign(date=pd.to_datetime(frame["date"]))[["id", "date", "value"]]
+
+
+@pytest.fixture
+def small_training(monkeypatch):
+    """Recurrent candidates train a few dozen steps (mechanics, not accuracy)."""
+    monkeypatch.setattr(candidates, "TRAINING_STEPS", 20)
+    monkeypatch.setattr(candidates, "EPOCHS", (1, 2))
+
+
+def _auto(**options) -> AutoForecaster:
+    settings = dict(id_col="id", time_col="date", verbose=0)
+    return AutoForecaster(8, **{**settings, **options})
+
+
+def test_predict_forecasts_every_series_after_its_last_timestamp(quarterly):
+    before = quarterly.copy()
+    auto = _auto(models=["baseline"]).fit(quarterly)
+    forecast = auto.predict()
+    pd.testing.assert_frame_equal(quarterly, before)  # the caller's frame is kept
+    assert forecast.index.names == ["id", "date"]
+    assert forecast.columns.tolist() == ["value"]
+    ids = quarterly["id"].drop_duplicates()
+    assert forecast.index.get_level_values("id").unique().tolist() == ids.tolist()
+    last = quarterly.groupby("id")["date"].max()
+    for sid in ids[:5]:
+        dates = forecast.loc[sid].index
+        expected = pd.date_range(last[sid], periods=9, freq="QS-JAN")[1:]
+        assert dates.tolist() == expected.tolist()
+    assert auto.season_length_ == 4
+
+
+def test_chosen_ensemble_never_loses_to_seasonal_naive_on_validation(quarterly):
+    auto = _auto(models=["baseline"]).fit(quarterly)
+    board = auto.leaderboard_
+    reference = board.loc["seasonal_naive", "mase"]
+    assert board.loc["ensemble: best", "mase"] <= reference
+    for member, weight in auto.ensembles_["best"].items():
+        assert weight > 0
+        assert member == "seasonal_naive" or board.loc[member, "mase"] < reference
+    assert board.loc[list(auto.ensembles_["best"]), "weight"].sum() == pytest.approx(1)
+    # The best ensemble's forecast is the weighted mean of its members'.
+    expected = sum(
+        w * auto.member_forecasts_[m] for m, w in auto.ensembles_["best"].items()
+    )
+    np.testing.assert_allclose(auto.forecasts_["best"], expected)
+
+
+def test_ensemble_falls_back_to_seasonal_naive_when_nothing_beats_it():
+    # Pure seasonal pattern: seasonal naive is exact; nothing beats it.
+    index = pd.date_range("2010-01-01", periods=48, freq="MS")
+    y = pd.Series(np.tile(np.arange(1.0, 13.0), 4), index=index, name="y")
+    auto = AutoForecaster(12, models=["naive", "drift"], verbose=0).fit(y)
+    assert auto.ensembles_["best"] == {"seasonal_naive": 1.0}
+    np.testing.assert_allclose(auto.predict()["y"], np.arange(1.0, 13.0))
+
+
+def test_intervals_from_validation_errors_contain_the_forecast(quarterly):
+    auto = _auto(models=["baseline"], level=0.9).fit(quarterly)
+    forecast = auto.predict()
+    assert forecast.columns.tolist() == ["value", "value_lower", "value_upper"]
+    assert (forecast["value_lower"] <= forecast["value"]).all()
+    assert (forecast["value"] <= forecast["value_upper"]).all()
+    # Wider for a longer step: validation errors grow with the step.
+    width = (forecast["value_upper"] - forecast["value_lower"]).groupby(level=0)
+    assert (width.last() >= width.first()).mean() > 0.9
+
+
+def test_recurrent_candidates_are_reproducible_with_random_state(
+    quarterly, small_training
+):
+    panel = quarterly[quarterly["id"].isin(quarterly["id"].unique()[:12])]
+    options = dict(models=["gru_direct"], n_folds=1, n_seeds=2, random_state=3)
+    first = _auto(**options).fit(panel)
+    second = _auto(**options).fit(panel)
+    mase = first.leaderboard_.loc["gru_direct", "mase"]
+    assert np.isfinite(mase)
+    assert mase == second.leaderboard_.loc["gru_direct", "mase"]
+    np.testing.assert_array_equal(first.forecasts_["best"], second.forecasts_["best"])
+    history = first.history_
+    runs = [
+        candidates.make_candidate("gru_direct", 4, 8, seeds=[3, 4])
+        .fit(history)
+        .forecast(8)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    other = candidates.make_candidate("gru_direct", 4, 8, seeds=[5]).fit(history)
+    assert not np.array_equal(other.forecast(8), runs[0])
+
+
+def _cut_first(panel, rows: int) -> pd.DataFrame:
+    first = panel["id"].iloc[0]
+    head = panel[panel["id"] == first].tail(rows)
+    return pd.concat([head, panel[panel["id"] != first]])
+
+
+def test_a_recurrent_candidate_forecasts_short_series_by_seasonal_naive(
+    quarterly, small_training
+):
+    panel = quarterly[quarterly["id"].isin(quarterly["id"].unique()[:10])]
+    # 12 rows: too short for gru_recursive's window (2 seasons) + 1 step + the
+    # season that the seasonal difference uses up.
+    short = _cut_first(panel, 12)
+    history = _auto(models=["baseline"]).fit(short).history_
+    model = candidates.make_candidate("gru_recursive", 4, 8, seeds=[0])
+    forecast = model.fit(history).forecast(8)
+    assert model.n_fallback_ == 1 and model.width_ == 8
+    assert np.isfinite(forecast).all() and forecast.shape == (10, 8)
+    values = short["value"].to_numpy()[:12]
+    np.testing.assert_allclose(forecast[0], np.tile(values[-4:], 2))
+
+
+def test_short_series_in_a_chosen_recurrent_member_are_named_in_a_warning(
+    quarterly, small_training, monkeypatch
+):
+    from tsrnn.forecasting import auto as module
+
+    def chosen(scores, fold_forecasts, families, folds):
+        weights = {"gru_recursive": 1.0}
+        return {"best": weights}, {"best": scores["gru_recursive"]}
+
+    monkeypatch.setattr(module, "_choose_ensembles", chosen)
+    panel = quarterly[quarterly["id"].isin(quarterly["id"].unique()[:10])]
+    with pytest.warns(DataWarning, match="1 of 10 series are too short"):
+        auto = _auto(models=["gru_recursive"], n_folds=1, n_seeds=1).fit(
+            _cut_first(panel, 12)
+        )
+    assert auto.leaderboard_.loc["gru_recursive", "fallback"] >= 1
+
+
+def test_time_budget_skips_expensive_candidates_with_a_warning(
+    quarterly, small_training
+):
+    with pytest.warns(TrainingWarning, match="time_budget"):
+        # The first recurrent fold runs; the budget is gone before the second.
+        auto = _auto(models=["baseline", "gru_direct"], time_budget=1e-9).fit(quarterly)
+    assert auto.leaderboard_.loc["gru_direct", "status"] == "skipped: time budget"
+    assert "recurrent" not in auto.ensembles_
+    with pytest.raises(ValueError, match="`ensemble` must be one of"):
+        auto.predict(ensemble="recurrent")
+
+
+def test_statistical_candidates_need_statsforecast(quarterly, monkeypatch):
+    monkeypatch.setattr(candidates, "statistical_available", lambda: False)
+    with pytest.raises(ValueError, match="needs statsforecast"):
+        _auto(models=["auto_ets"]).fit(quarterly)
+    auto = _auto(models=["baseline", "statistical"]).fit(quarterly)
+    assert set(auto.leaderboard_["family"]) == {"baseline", "ensemble"}
+
+
+def test_statistical_candidates_join_the_search_when_installed(quarterly):
+    pytest.importorskip("statsforecast", reason="optional extra: statsforecast")
+    panel = quarterly[quarterly["id"].isin(quarterly["id"].unique()[:15])]
+    auto = _auto(models=["seasonal_naive", "auto_theta"], n_folds=1).fit(panel)
+    assert auto.leaderboard_.loc["auto_theta", "status"] == "scored"
+    assert np.isfinite(auto.leaderboard_.loc["auto_theta", "mase"])
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"horizon": 0}, "`horizon` must be"),
+        ({"time_budget": 0}, "`time_budget` must be a positive number"),
+        ({"level": 90}, "`level` must be a float in"),
+        ({"models": ["lstm"]}, "`models` must be a list of families"),
+        ({"nan_policy": "drop_windows"}, "`nan_policy` must be one of"),
+    ],
+)
+def test_bad_parameters_raise_clear_errors(quarterly, options, match):
+    settings = {"horizon": 8, "id_col": "id", "time_col": "date", "verbose": 0}
+    with pytest.raises((ValueError, TypeError), match=match):
+        AutoForecaster(**{**settings, **options}).fit(quarterly)
+
+
+def test_bad_panels_raise_clear_errors(quarterly):
+    one_row = pd.concat(
+        [quarterly, pd.DataFrame({"id": ["x"], "date": [pd.Timestamp("2000-01-01")]})]
+    ).assign(value=lambda f: f["value"].fillna(1.0))
+    with pytest.raises(ValueError, match=r"at least 2 rows\. Got 1 row of series 'x'"):
+        _auto(models=["baseline"]).fit(one_row)
+    with pytest.raises(ValueError, match="`horizon` must be at most"):
+        AutoForecaster(500, id_col="id", time_col="date", verbose=0).fit(quarterly)
+    duplicated = pd.concat([quarterly, quarterly.head(1)])
+    with pytest.raises(ValueError, match="duplicate"):
+        _auto(models=["baseline"]).fit(duplicated)
+    gappy = quarterly.assign(value=quarterly["value"].where(quarterly.index != 5))
+    with pytest.raises(ValueError, match=r"NaN|missing"):
+        _auto(models=["baseline"]).fit(gappy)
+    filled = _auto(models=["baseline"], nan_policy="interpolate").fit(gappy)
+    assert np.isfinite(filled.predict()["value"]).all()
+
+
+def test_progress_lines_go_to_stderr(quarterly, capsys):
+    _auto(models=["baseline"], verbose=1).fit(quarterly)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert any("seasonal_naive: fold 2/2" in line for line in lines)
+    assert lines[-1].startswith("AutoForecaster: done in")
+
+
+# ---------------------------------------------------------------- baselines
+
+
+def test_baselines_forecast_as_defined():
+    history = np.array([1.0, 2.0, 4.0, 3.0, 5.0, 6.0, 8.0, 7.0])
+    made = {name: candidates._Baseline(name, 4) for name in candidates.BASELINES}
+    for model in made.values():
+        model.series_ = [history]
+    np.testing.assert_allclose(made["naive"].forecast(3)[0], [7, 7, 7])
+    np.testing.assert_allclose(
+        made["seasonal_naive"].forecast(6)[0], [5, 6, 8, 7, 5, 6]
+    )
+    np.testing.assert_allclose(made["drift"].forecast(2)[0], [7 + 6 / 7, 7 + 12 / 7])
+    # Mean seasonal change 4 per season: one season ahead +4, two ahead +8.
+    np.testing.assert_allclose(
+        made["seasonal_naive_drift"].forecast(6)[0], [9, 10, 12, 11, 13, 14]
+    )
+
+
+def test_mase_scale_is_the_in_sample_seasonal_naive_error():
+    seasonal = np.array([1.0, 2, 4, 3, 5, 6, 8, 7])
+    scale = _mase_scale([seasonal, np.tile([1.0, 2], 4), np.full(5, 3.0)], 2)
+    assert scale[0] == pytest.approx(np.mean(np.abs(seasonal[2:] - seasonal[:-2])))
+    assert scale[1] == pytest.approx(1.0)  # exact season: the lag-1 MAE
+    assert scale[2] == pytest.approx(3.0)  # constant: its mean absolute value
+
+
+# -------------------------------------------------------------- seasonality
+
+
+def test_seasonality_test_on_real_series(shared_data):
+    frame = pd.read_csv(shared_data / "forecasting" / "tourism_monthly.csv")
+    first = frame.loc[frame["id"] == frame["id"].iloc[0], "value"].to_numpy()
+    assert is_seasonal(np.log(first), 12)
+    noise = np.random.default_rng(0).normal(size=120)
+    assert not is_seasonal(noise, 12)
+    assert not is_seasonal(first[:30], 12)  # fewer than three seasons
+
+
+def test_seasonal_log_inverts_exactly_on_real_series(shared_data):
+    frame = pd.read_csv(shared_data / "forecasting" / "tourism_monthly.csv")
+    ids = frame["id"].unique()[:20]
+    series = [frame.loc[frame["id"] == i, "value"].to_numpy() for i in ids]
+    series.append(np.r_[0.0, series[0][1:]])  # a zero: log1p
+    series.append(series[1] - series[1].mean())  # negative values: scaled
+    norm = SeasonalLog(12).fit(series)
+    assert norm.seasonal_[:20].mean() > 0.5
+    assert norm.offset_[-2] == 1.0 and np.isnan(norm.offset_[-1])
+    z = norm.transform(series)
+    tails = np.stack([values[-6:] for values in z])
+    origins = [len(values) - 6 for values in series]
+    expected = np.stack([values[-6:] for values in series])
+    np.testing.assert_allclose(norm.inverse(tails, origins), expected, rtol=1e-9)
+    # What is left of the seasonal profile after deseasonalizing is small.
+    before = np.ptp(seasonal_profile(np.log(series[0]), 12))
+    assert np.ptp(seasonal_profile(z[0], 12)) < 0.05 * before
+
+
+def test_warnings_are_narrow(quarterly):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _auto(models=["baseline"]).fit(quarterly)

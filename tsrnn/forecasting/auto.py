@@ -1,0 +1,653 @@
+"""Forecasts with no choices to make: :class:`AutoForecaster`.
+
+``AutoForecaster(horizon).fit(history).predict()`` forecasts every series of a
+panel (or one series) with the best of several models, chosen and combined on
+the training history alone:
+
+1. **Candidates** (:mod:`tsrnn.forecasting.candidates`): the simple baselines
+   (naive, seasonal naive, drift, seasonal naive with drift), statsforecast's
+   AutoETS and AutoTheta when statsforecast is installed, and global recurrent
+   networks over the whole panel (a direct GRU on log-deseasonalized,
+   window-normalized series; a recursive GRU on seasonally differenced logs).
+2. **Rolling-origin validation**: ``n_folds`` folds cut from the end of every
+   series, fold ``f`` holding out the ``horizon`` steps after its first
+   ``length - f * horizon`` rows. Each candidate is fitted on each fold's rows
+   and scored by MASE (scaled by the fold's own in-sample seasonal naive
+   error) and sMAPE. The test part of a benchmark, or the future, plays no
+   part.
+3. **Ensembles**: the candidates that beat seasonal naive on validation, in
+   order of validation MASE; the mean of the best ``k`` (``k`` = 1 ... 5) is
+   scored on the same folds, and the best combination wins. Seasonal naive
+   wins when nothing beats it: the chosen forecast never lost to seasonal
+   naive on validation. Three ensembles are chosen: ``"best"`` from every
+   candidate, ``"recurrent"`` from the recurrent networks only and
+   ``"statistical"`` from the baselines and statsforecast models, so the
+   networks' share of the result is measured.
+4. **Refit** of the members on the whole history (recurrent members with
+   ``n_seeds`` seeds, averaged), and the forecast.
+
+Prediction intervals (``level``) come from the validation errors of the
+chosen ensemble: per forecast step, the ``level`` quantile of the absolute
+error divided by each series' MASE scale, times the series' scale.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from tsrnn.core.validation import check_int, message
+from tsrnn.evaluation.baselines import period_of_freq
+from tsrnn.exceptions import DataWarning, TrainingWarning
+from tsrnn.forecasting import candidates as _candidates
+from tsrnn.forecasting.forecasts import Forecasts
+from tsrnn.forecasting.history import History, Layout, read_history
+
+__all__ = ["AutoForecaster"]
+
+FAMILIES = ("baseline", "statistical", "recurrent")
+ENSEMBLES = {
+    "best": FAMILIES,
+    "recurrent": ("recurrent",),
+    "statistical": ("baseline", "statistical"),
+}
+MAX_MEMBERS = 5
+
+
+class AutoForecaster(BaseEstimator):
+    """Choose and combine forecasting models on the history; forecast every series.
+
+    Parameters
+    ----------
+    horizon : int
+        Steps to forecast.
+    id_col : str, default=None
+        Series id column of a long history; ``None`` reads one series (a
+        Series, or a DataFrame with one target column).
+    time_col : str, default=None
+        Timestamp column; ``None`` uses the DatetimeIndex.
+    target : str, default=None
+        Target column; ``None`` takes the only numeric column that is neither
+        ``id_col`` nor ``time_col``.
+    season_length : int, default=None
+        Steps in a season; ``None`` takes it from the frequency (12 for
+        monthly, 4 for quarterly, 7 for daily, 24 for hourly; see
+        :func:`tsrnn.infer_period`), 1 when the frequency has no season.
+    level : float, default=None
+        Coverage of prediction intervals (0.9: 90 %); ``None``: point
+        forecasts only.
+    time_budget : float, default=None
+        Seconds the search may take. The baselines always run (milliseconds);
+        a statistical or recurrent candidate whose next fit is not expected to
+        finish within the budget is skipped, with a warning, and listed as
+        skipped in ``leaderboard_``. ``None``: no limit.
+    models : list of str, default=None
+        Families (``"baseline"``, ``"statistical"``, ``"recurrent"``) or
+        candidate names (``"gru_direct"``, ``"auto_ets"``, ...) to consider;
+        ``None`` takes every available one. Naive and seasonal naive are
+        always candidates: they are the forecasts to beat.
+    n_folds : int, default=2
+        Validation folds (origins ``horizon`` steps apart). A series too short
+        for a fold (fewer than 2 rows before its origin) sits that fold out.
+    n_seeds : int, default=3
+        Seeds of each recurrent member in the final refit (averaged).
+    freq : str, default=None
+        Frequency; ``None`` infers it.
+    fill_missing : {None, "ffill", "interpolate", "zero"}, default=None
+        Missing timestamps raise unless set; see :class:`tsrnn.Windower`.
+    nan_policy : {"raise", "ffill", "interpolate"}, default="raise"
+        NaN values raise unless filled.
+    random_state : int, default=None
+        Seeds the recurrent candidates; the same value gives the same forecasts.
+    verbose : int, default=1
+        1 writes a line per candidate and fold to stderr; 0 is silent.
+
+    Attributes
+    ----------
+    leaderboard_ : DataFrame
+        One row per candidate and per ensemble, best validation MASE first:
+        ``family``, ``mase``, ``smape`` (means over folds), ``mase_fold{f}``,
+        ``fallback`` (series a candidate forecast by seasonal naive because
+        they were too short for it), ``weight`` (in the best ensemble),
+        ``seconds`` (fit and forecast, folds and refit) and ``status``.
+    ensembles_ : dict
+        ``name -> {member: weight}`` for ``"best"``, ``"recurrent"`` and
+        ``"statistical"`` (a name is missing when its pool is empty).
+    season_length_ : int
+    history_ : History
+    forecasts_ : dict
+        ``name -> ndarray (n_series, horizon)``: each ensemble's forecast.
+    member_forecasts_ : dict
+        ``candidate -> ndarray (n_series, horizon)``: the forecast of each
+        ensemble member, naive and seasonal naive after the refit.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = np.arange(60)
+    >>> y = pd.Series(100 + 10 * np.sin(2 * np.pi * t / 12) + t,
+    ...               index=pd.date_range("2015-01-01", periods=60, freq="MS"))
+    >>> auto = AutoForecaster(6, models=["baseline"], verbose=0).fit(y)
+    >>> auto.predict().shape
+    (6, 1)
+    >>> auto.leaderboard_.index[0]
+    'ensemble: best'
+    """
+
+    def __init__(
+        self,
+        horizon,
+        *,
+        id_col=None,
+        time_col=None,
+        target=None,
+        season_length=None,
+        level=None,
+        time_budget=None,
+        models=None,
+        n_folds=2,
+        n_seeds=3,
+        freq=None,
+        fill_missing=None,
+        nan_policy="raise",
+        random_state=None,
+        verbose=1,
+    ):
+        self.horizon = horizon
+        self.id_col = id_col
+        self.time_col = time_col
+        self.target = target
+        self.season_length = season_length
+        self.level = level
+        self.time_budget = time_budget
+        self.models = models
+        self.n_folds = n_folds
+        self.n_seeds = n_seeds
+        self.freq = freq
+        self.fill_missing = fill_missing
+        self.nan_policy = nan_policy
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ public
+
+    def fit(self, y):
+        """Search, choose, refit; return ``self``.
+
+        Parameters
+        ----------
+        y : Series or DataFrame
+            One series (a Series, or a DataFrame with a DatetimeIndex or
+            ``time_col``) or a long frame of many series (``id_col``). Not
+            modified.
+        """
+        start = time.perf_counter()
+        horizon = self._check_params()
+        history = self._read(y)
+        lengths = history.lengths
+        season = self._season(history)
+        names = self._candidate_names()
+        folds = self._folds(history, horizon)
+        seeds = self._seeds()
+
+        records, fold_forecasts = {}, {}
+        for name in names:
+            candidate = _candidates.make_candidate(name, season, horizon, seeds[:1])
+            record = {"family": candidate.family, "seconds": 0.0, "fallback": 0}
+            records[name] = record
+            forecasts = []
+            for f, (cut, _actual, _scale) in enumerate(folds, start=1):
+                if not self._affordable(candidate.family, record, f, start):
+                    record["status"] = "skipped: time budget"
+                    break
+                began = time.perf_counter()
+                model = _candidates.make_candidate(name, season, horizon, seeds[:1])
+                forecasts.append(model.fit(cut).forecast(horizon))
+                record["seconds"] += time.perf_counter() - began
+                record["fallback"] = max(record["fallback"], model.n_fallback_)
+                self._say(
+                    f"{name}: fold {f}/{len(folds)} {time.perf_counter() - began:.1f} s"
+                )
+            else:
+                record["status"] = "scored"
+                fold_forecasts[name] = forecasts
+        skipped = [n for n, r in records.items() if r["status"] != "scored"]
+        if skipped:
+            warnings.warn(
+                f"time_budget={self.time_budget!r} s ran out: candidates "
+                f"{skipped} were skipped. Raise time_budget to consider them.",
+                TrainingWarning,
+                stacklevel=2,
+            )
+
+        scores = {
+            name: _score_folds(forecasts, folds)
+            for name, forecasts in fold_forecasts.items()
+        }
+        families = {name: records[name]["family"] for name in fold_forecasts}
+        self.ensembles_, ensemble_scores = _choose_ensembles(
+            scores, fold_forecasts, families, folds
+        )
+
+        # The baselines are always refitted (milliseconds), so that predict can
+        # return them for comparison.
+        members = sorted(
+            {m for ens in self.ensembles_.values() for m in ens}
+            | {"naive", "seasonal_naive"}
+        )
+        final = {}
+        for name in members:
+            began = time.perf_counter()
+            model = _candidates.make_candidate(
+                name, season, horizon, seeds[: max(1, self.n_seeds)]
+            )
+            final[name] = model.fit(history).forecast(horizon)
+            records[name]["seconds"] += time.perf_counter() - began
+            record = records[name]
+            record["fallback"] = max(record["fallback"], model.n_fallback_)
+            self._say(f"{name}: refit on the whole history")
+            if model.n_fallback_ and model.family == "recurrent":
+                warnings.warn(
+                    f"{model.n_fallback_} of {len(lengths)} series are too short "
+                    f"for {name} (input width {model.width_} + its horizon); "
+                    "they get its seasonal naive forecast.",
+                    DataWarning,
+                    stacklevel=2,
+                )
+        self.member_forecasts_ = final
+        self.forecasts_ = {
+            ens: sum(w * final[m] for m, w in weights.items())
+            for ens, weights in self.ensembles_.items()
+        }
+        self._intervals = None
+        if self.level is not None:
+            self._intervals = _interval_quantiles(
+                ensemble_scores["best"]["errors"], float(self.level)
+            )
+        self.leaderboard_ = _leaderboard(
+            records, scores, ensemble_scores, self.ensembles_, len(folds)
+        )
+        self.season_length_ = season
+        self.history_ = history
+        self.n_series_ = len(lengths)
+        self._scale = _mase_scale(_candidates.series_values(history), season)
+        self.fit_seconds_ = time.perf_counter() - start
+        self._say(f"done in {self.fit_seconds_:.1f} s")
+        return self
+
+    def predict(self, *, ensemble="best"):
+        """Forecast the ``horizon`` steps after every series' history.
+
+        Parameters
+        ----------
+        ensemble : str, default="best"
+            Which chosen ensemble forecasts: ``"best"``, ``"recurrent"`` or
+            ``"statistical"`` (see ``ensembles_``), or the name of one
+            refitted model of ``member_forecasts_`` (an ensemble member,
+            ``"naive"`` or ``"seasonal_naive"``) to see it alone.
+
+        Returns
+        -------
+        DataFrame
+            As :meth:`tsrnn.Forecaster.predict`: indexed by the future
+            timestamps (a MultiIndex (series, time) for many series); the
+            target column, then ``{target}_lower`` and ``{target}_upper`` when
+            ``level`` is set (from the ``"best"`` ensemble's validation errors).
+        """
+        check_is_fitted(self, "forecasts_")
+        known = {**self.member_forecasts_, **self.forecasts_}
+        if not isinstance(ensemble, str) or ensemble not in known:
+            raise ValueError(
+                message(
+                    "ensemble",
+                    f"one of {sorted(known)}",
+                    ensemble,
+                    "The recurrent ensemble is missing when models leaves the "
+                    "recurrent family out or the time budget skipped it.",
+                )
+            )
+        history = self.history_
+        values = known[ensemble]
+        lower = upper = None
+        if self._intervals is not None:
+            half = self._intervals[None, :] * self._scale[:, None]
+            lower, upper = (values - half)[..., None], (values + half)[..., None]
+        lengths = history.lengths
+        forecasts = Forecasts(
+            history,
+            np.arange(len(lengths)),
+            lengths,
+            _future_times(history, values.shape[1]),
+            values[..., None],
+            lower,
+            upper,
+        )
+        return forecasts.to_frame(self.id_col)
+
+    # ------------------------------------------------------------- internals
+
+    def _check_params(self) -> int:
+        horizon = check_int("horizon", self.horizon)
+        check_int("n_folds", self.n_folds)
+        check_int("n_seeds", self.n_seeds)
+        if self.season_length is not None:
+            check_int("season_length", self.season_length)
+        if self.time_budget is not None and not (
+            isinstance(self.time_budget, int | float)
+            and not isinstance(self.time_budget, bool)
+            and self.time_budget > 0
+        ):
+            raise ValueError(
+                message(
+                    "time_budget",
+                    "a positive number of seconds or None",
+                    self.time_budget,
+                )
+            )
+        if self.level is not None and not (
+            isinstance(self.level, float) and 0 < self.level < 1
+        ):
+            raise ValueError(
+                message(
+                    "level",
+                    "a float in (0, 1), the coverage of the intervals",
+                    self.level,
+                    "Example: level=0.9 for 90 % intervals.",
+                )
+            )
+        if self.nan_policy not in ("raise", "ffill", "interpolate"):
+            raise ValueError(
+                message(
+                    "nan_policy",
+                    "one of 'raise', 'ffill', 'interpolate'",
+                    self.nan_policy,
+                )
+            )
+        return horizon
+
+    def _read(self, y) -> History:
+        if isinstance(y, History):
+            history = y
+        else:
+            history = read_history(
+                y,
+                None,
+                Layout(
+                    id_col=self.id_col,
+                    time_col=self.time_col,
+                    freq=self.freq,
+                    fill_missing=self.fill_missing,
+                    nan_policy=self.nan_policy,
+                ),
+                target=self.target,
+            )
+        if history.n_targets != 1:
+            raise ValueError(
+                message(
+                    "target",
+                    "one column: AutoForecaster forecasts one target per series",
+                    list(history.targets),
+                    "Name the column to forecast with target=...",
+                )
+            )
+        short = np.flatnonzero(history.lengths < 2)
+        if short.size:
+            k = int(short[0])
+            raise ValueError(
+                f"Every series must have at least 2 rows. Got "
+                f"{int(history.lengths[k])} row{history.label(k)} ({short.size} "
+                "such series). Leave them out or forecast them by hand (their "
+                "only value repeated is the naive forecast)."
+            )
+        return history
+
+    def _season(self, history) -> int:
+        if self.season_length is not None:
+            return int(self.season_length)
+        return period_of_freq(history.panel.freq) or 1
+
+    def _candidate_names(self) -> list:
+        available = {
+            "baseline": list(_candidates.BASELINES),
+            "statistical": list(_candidates.STATISTICAL)
+            if _candidates.statistical_available()
+            else [],
+            "recurrent": [spec.name for spec in _candidates.RECURRENT],
+        }
+        every = [name for family in FAMILIES for name in available[family]]
+        if self.models is None:
+            chosen = every
+        else:
+            wanted = [self.models] if isinstance(self.models, str) else self.models
+            chosen = []
+            known = (
+                set(FAMILIES)
+                | set(_candidates.BASELINES)
+                | set(_candidates.STATISTICAL)
+                | {spec.name for spec in _candidates.RECURRENT}
+            )
+            for item in wanted:
+                if item not in known:
+                    raise ValueError(
+                        message(
+                            "models",
+                            f"a list of families {list(FAMILIES)} or candidate "
+                            f"names {sorted(known - set(FAMILIES))}",
+                            self.models,
+                        )
+                    )
+                if item in _candidates.STATISTICAL and not available["statistical"]:
+                    raise ValueError(
+                        f"`models` names {item!r}, which needs statsforecast. "
+                        "Install it (pip install statsforecast) or leave it out."
+                    )
+                chosen += available.get(item, [item])
+        chosen += ["naive", "seasonal_naive"]
+        return list(dict.fromkeys(name for name in every if name in chosen))
+
+    def _folds(self, history, horizon: int) -> list:
+        """``(history cut, actual (n_f, h), MASE scale (n_f,))`` per fold."""
+        lengths = history.lengths
+        values = _candidates.series_values(history)
+        season = self._season(history)
+        folds = []
+        for f in range(1, self.n_folds + 1):
+            origin = lengths - f * horizon
+            keep = np.flatnonzero(origin >= 2)
+            if not keep.size:
+                break
+            cut = History(
+                panel=history.panel.take(0, origin[keep], series=keep),
+                n_targets=1,
+                timelines=None,
+                long=history.long,
+            )
+            actual = np.stack(
+                [values[k][origin[k] : origin[k] + horizon] for k in keep]
+            )
+            scale = _mase_scale(_candidates.series_values(cut), season)
+            folds.append((cut, actual, scale))
+        if not folds:
+            longest = int(lengths.max())
+            raise ValueError(
+                message(
+                    "horizon",
+                    f"at most {longest - 2} for this history: validation holds "
+                    "out the last horizon steps of a series and needs 2 rows "
+                    f"before them; the longest series has {longest} rows",
+                    horizon,
+                    "Forecast fewer steps, or give a longer history.",
+                )
+            )
+        return folds
+
+    def _seeds(self) -> list:
+        if self.random_state is None:
+            return [None] * max(1, self.n_seeds)
+        seed = check_int("random_state", self.random_state, minimum=0)
+        sequence = np.random.SeedSequence(seed)
+        return [int(s) for s in sequence.generate_state(max(1, self.n_seeds))]
+
+    def _affordable(self, family, record, fold, start) -> bool:
+        if self.time_budget is None or family == "baseline":
+            return True
+        # The next fold is expected to take as long as the candidate's last.
+        spent = time.perf_counter() - start
+        expected = record["seconds"] / (fold - 1) if fold > 1 else 0.0
+        return spent < self.time_budget and spent + expected <= self.time_budget
+
+    def _say(self, line: str) -> None:
+        if self.verbose:
+            sys.stderr.write(f"AutoForecaster: {line}\n")
+            sys.stderr.flush()
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def _mase_scale(series, season: int) -> np.ndarray:
+    """In-sample MAE of the seasonal naive forecast of each series.
+
+    Where it is zero or undefined (a series shorter than a season and a step,
+    or one that repeats its season exactly), the lag-1 MAE, then the mean
+    absolute value, then 1 stand in, so that every series is scored.
+    """
+    out = np.ones(len(series))
+    for k, y in enumerate(series):
+        for lag in (season, 1):
+            if len(y) > lag:
+                value = float(np.mean(np.abs(y[lag:] - y[:-lag])))
+                if value > 0:
+                    out[k] = value
+                    break
+        else:
+            out[k] = float(np.mean(np.abs(y))) or 1.0
+    return out
+
+
+def _score_folds(forecasts, folds) -> dict:
+    """Per fold, mean MASE and sMAPE over series; plus the scaled errors."""
+    mases, smapes, errors = [], [], []
+    for forecast, (_cut, actual, scale) in zip(forecasts, folds, strict=True):
+        error = np.abs(actual - forecast)
+        scaled = error / scale[:, None]
+        mases.append(float(np.mean(scaled)))
+        denominator = np.abs(actual) + np.abs(forecast)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(denominator > 0, 2 * error / denominator, 0.0)
+        smapes.append(float(100 * np.mean(ratio)))
+        errors.append(scaled)
+    return {
+        "mase": float(np.mean(mases)),
+        "smape": float(np.mean(smapes)),
+        "folds": mases,
+        "errors": np.concatenate(errors),
+    }
+
+
+def _choose_ensembles(scores, fold_forecasts, families, folds):
+    """``({ensemble: {member: weight}}, {ensemble: scores})``.
+
+    Pools of the candidates that beat seasonal naive on validation; in each,
+    the means of the best k (up to ``MAX_MEMBERS``) are scored and the best
+    one kept (seasonal naive when the pool is empty).
+    """
+    reference = scores["seasonal_naive"]["mase"]
+    chosen, chosen_scores = {}, {}
+    for ensemble, allowed in ENSEMBLES.items():
+        pool = sorted(
+            (
+                name
+                for name in scores
+                if families[name] in allowed and scores[name]["mase"] < reference
+            ),
+            key=lambda name: scores[name]["mase"],
+        )
+        if not any(families[name] in allowed for name in scores):
+            continue
+        options = [({"seasonal_naive": 1.0}, scores["seasonal_naive"])]
+        for k in range(1, min(MAX_MEMBERS, len(pool)) + 1):
+            members = pool[:k]
+            weights = {name: 1.0 / k for name in members}
+            mean = [
+                sum(fold_forecasts[m][f] / k for m in members)
+                for f in range(len(folds))
+            ]
+            options.append((weights, _score_folds(mean, folds)))
+        best_weights, best_scores = min(options, key=lambda o: o[1]["mase"])
+        chosen[ensemble] = best_weights
+        chosen_scores[ensemble] = best_scores
+    return chosen, chosen_scores
+
+
+def _interval_quantiles(scaled_errors, level: float) -> np.ndarray:
+    """Per step, the ``level`` quantile of the scaled absolute errors."""
+    n = len(scaled_errors)
+    rank = min(1.0, np.ceil((n + 1) * level) / n) if n else 1.0
+    return np.quantile(scaled_errors, rank, axis=0, method="higher")
+
+
+def _leaderboard(records, scores, ensemble_scores, ensembles, n_folds) -> pd.DataFrame:
+    rows = []
+    best = ensembles.get("best", {})
+    for name, record in records.items():
+        row = {
+            "candidate": name,
+            "family": record["family"],
+            "mase": np.nan,
+            "smape": np.nan,
+        }
+        if name in scores:
+            row["mase"] = scores[name]["mase"]
+            row["smape"] = scores[name]["smape"]
+            for f, value in enumerate(scores[name]["folds"], start=1):
+                row[f"mase_fold{f}"] = value
+        row.update(
+            fallback=record["fallback"],
+            weight=best.get(name, 0.0),
+            seconds=record["seconds"],
+            status=record["status"],
+        )
+        rows.append(row)
+    for name, weights in ensembles.items():
+        row = {
+            "candidate": f"ensemble: {name}",
+            "family": "ensemble",
+            "mase": ensemble_scores[name]["mase"],
+            "smape": ensemble_scores[name]["smape"],
+        }
+        for f, value in enumerate(ensemble_scores[name]["folds"], start=1):
+            row[f"mase_fold{f}"] = value
+        row.update(
+            fallback=0,
+            weight=np.nan,
+            seconds=np.nan,
+            status="members: " + ", ".join(f"{m} {w:.2f}" for m, w in weights.items()),
+        )
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("candidate")
+    folds = [f"mase_fold{f}" for f in range(1, n_folds + 1)]
+    folds = [column for column in folds if column in table]
+    order = ["family", "mase", "smape", *folds]
+    order += ["fallback", "weight", "seconds", "status"]
+    # Ensembles first among equals: a one-member ensemble ties its member.
+    table["_member"] = table["family"] != "ensemble"
+    table = table.sort_values(["mase", "_member"], na_position="last")
+    return table[order]
+
+
+def _future_times(history, steps: int) -> np.ndarray:
+    """Timestamps of the ``steps`` after each series' last row, (n, steps)."""
+    panel = history.panel
+    last = panel.times[panel.bounds[1:] - 1]
+    out = np.empty((len(last), steps), dtype="M8[ns]")
+    unique, inverse = np.unique(last, return_inverse=True)
+    for u, stamp in enumerate(unique):
+        out[inverse == u] = panel.after(stamp, steps)
+    return out

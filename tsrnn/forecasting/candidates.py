@@ -1,0 +1,352 @@
+"""The models an :class:`~tsrnn.forecasting.auto.AutoForecaster` chooses among.
+
+Every candidate forecasts every series of a univariate panel from the end of
+its history: ``fit(history)`` on a checked
+:class:`~tsrnn.forecasting.history.History`, then ``forecast(steps)`` returns
+an array (n_series, steps) in the original units, series in the order of the
+history. Three families:
+
+``baseline``
+    naive (the last value), seasonal naive (the last season), drift (the line
+    through the first and last values) and seasonal naive with drift (the last
+    season plus the mean seasonal change per season ahead). Vectorized numpy;
+    milliseconds for thousands of series.
+``statistical``
+    statsforecast's ``AutoETS`` and ``AutoTheta`` when statsforecast is
+    installed (``pip install statsforecast``); left out otherwise.
+``recurrent``
+    global recurrent networks over the whole panel, through
+    :class:`~tsrnn.forecasting.forecaster.Forecaster`:
+
+    - ``gru_direct``: every series log-transformed and deseasonalized
+      (:class:`~tsrnn.forecasting.seasonality.SeasonalLog`), a GRU reads a
+      window in which the level of its last value is subtracted
+      (``instance_norm``) and forecasts the whole horizon at once;
+    - ``gru_recursive``: ``Log``, seasonal ``Difference`` and per-series
+      ``Scale`` transforms, a one-step GRU fed back its own forecasts.
+
+    A series too short for a model's window and horizon is forecast by the
+    seasonal naive forecast inside that candidate (counted in
+    ``n_fallback_``), so every candidate forecasts every series.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from tsrnn.forecasting.seasonality import SeasonalLog
+
+__all__ = [
+    "BASELINES",
+    "RECURRENT",
+    "STATISTICAL",
+    "Candidate",
+    "RecurrentSpec",
+    "make_candidate",
+    "statistical_available",
+]
+
+
+def series_values(history) -> list:
+    """Each series' target values (1-D float64 arrays, views of the panel)."""
+    bounds = history.panel.bounds
+    column = history.panel.data[:, 0].astype(np.float64)
+    return [column[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
+
+
+def seasonal_naive(series, season: int, steps: int) -> np.ndarray:
+    """The last season repeated (the last value when shorter than a season)."""
+    out = np.empty((len(series), steps))
+    for k, y in enumerate(series):
+        last = y[-season:] if len(y) >= season else y[-1:]
+        out[k] = np.resize(last, steps)
+    return out
+
+
+# ---------------------------------------------------------------- baselines
+
+
+class _Baseline:
+    family = "baseline"
+
+    def __init__(self, name: str, season: int):
+        self.name = name
+        self.season = season
+        self.n_fallback_ = 0
+
+    def fit(self, history):
+        self.series_ = series_values(history)
+        return self
+
+    def forecast(self, steps: int) -> np.ndarray:
+        m = self.season
+        ahead = np.arange(1, steps + 1)
+        if self.name == "seasonal_naive":
+            return seasonal_naive(self.series_, m, steps)
+        out = np.empty((len(self.series_), steps))
+        for k, y in enumerate(self.series_):
+            if self.name == "naive":
+                out[k] = y[-1]
+            elif self.name == "drift":
+                slope = (y[-1] - y[0]) / (len(y) - 1) if len(y) > 1 else 0.0
+                out[k] = y[-1] + slope * ahead
+            else:  # seasonal naive with drift
+                if len(y) > m:
+                    change = float(np.mean(y[m:] - y[:-m]))
+                    seasons = (ahead - 1) // m + 1
+                    out[k] = np.resize(y[-m:], steps) + change * seasons
+                else:
+                    out[k] = seasonal_naive([y], m, steps)[0]
+        return out
+
+
+BASELINES = ("naive", "seasonal_naive", "drift", "seasonal_naive_drift")
+
+
+# -------------------------------------------------------------- statistical
+
+STATISTICAL = ("auto_ets", "auto_theta")
+# Shortest series given to statsforecast (shorter ones fail in AutoETS).
+MIN_STATISTICAL = 6
+
+
+def statistical_available() -> bool:
+    """Whether statsforecast (the optional statistical candidates) imports."""
+    try:
+        import statsforecast  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class _Statistical:
+    family = "statistical"
+
+    def __init__(self, name: str, season: int):
+        self.name = name
+        self.season = season
+        self.n_fallback_ = 0
+
+    def fit(self, history):
+        self.series_ = series_values(history)
+        return self
+
+    def forecast(self, steps: int) -> np.ndarray:
+        import warnings
+
+        import pandas as pd
+        from statsforecast import StatsForecast
+        from statsforecast.models import AutoETS, AutoTheta, Naive
+
+        model = {"auto_ets": AutoETS, "auto_theta": AutoTheta}[self.name]
+        steps = int(steps)
+        out = seasonal_naive(self.series_, self.season, steps)
+        # statsforecast fails on tiny series ("tiny datasets"); those keep the
+        # seasonal naive forecast, and a series on which the model fails gets
+        # statsforecast's naive fallback.
+        fit = [k for k, y in enumerate(self.series_) if len(y) >= MIN_STATISTICAL]
+        self.n_fallback_ = len(self.series_) - len(fit)
+        if not fit:
+            return out
+        lengths = [len(self.series_[k]) for k in fit]
+        frame = pd.DataFrame(
+            {
+                "unique_id": np.repeat(np.arange(len(fit)), lengths),
+                "ds": np.concatenate([np.arange(1, n + 1) for n in lengths]),
+                "y": np.concatenate([self.series_[k] for k in fit]),
+            }
+        )
+        engine = StatsForecast(
+            models=[model(season_length=self.season)],
+            freq=1,
+            n_jobs=1,
+            fallback_model=Naive(),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = engine.forecast(df=frame, h=steps)
+        values = result[result.columns[-1]].to_numpy(dtype=np.float64)
+        values = values.reshape(len(fit), steps)
+        good = np.isfinite(values).all(axis=1)
+        self.n_fallback_ += int((~good).sum())
+        rows = np.asarray(fit)
+        out[rows[good]] = values[good]
+        return out
+
+
+# ---------------------------------------------------------------- recurrent
+
+
+@dataclass(frozen=True)
+class RecurrentSpec:
+    """One recurrent candidate's design (see the module docstring).
+
+    ``width`` is the input width in steps; ``None`` ties it to the season and
+    horizon (:func:`input_width`). ``units`` are the GRU's units.
+    """
+
+    name: str
+    strategy: str  # "direct" or "recursive"
+    units: int = 32
+    width: int | None = None
+
+
+RECURRENT = (
+    RecurrentSpec("gru_direct", "direct"),
+    RecurrentSpec("gru_recursive", "recursive"),
+)
+
+# Gradient steps a recurrent candidate trains for (the epochs follow from the
+# number of windows), within these epoch bounds.
+TRAINING_STEPS = 2000
+EPOCHS = (5, 60)
+
+
+def input_width(spec: RecurrentSpec, season: int, horizon: int, lengths) -> int:
+    """Input width tied to the season, the horizon and the history lengths.
+
+    Two seasons (at least ``1.25 * horizon`` for the direct strategy, which
+    needs room to see the pattern it extends), shortened, down to one season,
+    until at least 80 % of the series are long enough to train on.
+    """
+    if spec.width is not None:
+        return spec.width
+    m = max(season, 2)
+    width = 2 * m
+    if spec.strategy == "direct":
+        width = max(width, math.ceil(1.25 * horizon))
+    lengths = np.asarray(lengths)
+    while width > m:
+        need = _need(spec, width, season, horizon)
+        if np.mean(lengths >= need) >= 0.8:
+            break
+        width -= 1
+    return width
+
+
+def _need(spec: RecurrentSpec, width: int, season: int, horizon: int) -> int:
+    """History rows a series needs to train the candidate."""
+    if spec.strategy == "direct":
+        return width + horizon
+    return width + 1 + (season if season > 1 else 0)
+
+
+class _Recurrent:
+    family = "recurrent"
+
+    def __init__(self, spec: RecurrentSpec, season, horizon, seeds):
+        self.name = spec.name
+        self.spec = spec
+        self.season = season
+        self.horizon = horizon
+        self.seeds = list(seeds)
+
+    def fit(self, history):
+        from tsrnn.estimators.regressors import RNNRegressor
+        from tsrnn.forecasting.forecaster import Forecaster
+        from tsrnn.forecasting.transforms import Difference, Log, Scale
+
+        spec, season, horizon = self.spec, self.season, self.horizon
+        self.series_ = series_values(history)
+        lengths = history.lengths
+        self.width_ = input_width(spec, season, horizon, lengths)
+        need = _need(spec, self.width_, season, horizon)
+        self.trained_ = np.flatnonzero(lengths >= need)
+        self.n_fallback_ = len(lengths) - len(self.trained_)
+        self.forecasters_ = []
+        if not len(self.trained_):
+            return self
+        kept = history.panel.take(0, lengths[self.trained_], series=self.trained_)
+        transforms = None
+        if spec.strategy == "direct":
+            self.normalizer_ = SeasonalLog(season).fit(
+                [self.series_[k] for k in self.trained_]
+            )
+            data = kept.data.copy()
+            data[:, 0] = np.concatenate(
+                self.normalizer_.transform([self.series_[k] for k in self.trained_])
+            )
+            kept = replace(kept, data=data)
+        else:
+            # Log needs values above -offset; a panel with negative values
+            # gets the differences and scale only.
+            low = min(float(np.min(self.series_[k])) for k in self.trained_)
+            transforms = [Log(offset=1.0)] if low >= 0 else []
+            if season > 1:
+                transforms.append(Difference(season))
+            transforms.append(Scale())
+        self.history_ = replace(history, panel=kept, timelines=None)
+        windows = int(np.sum(lengths[self.trained_] - need + 1))
+        batch = 256 if windows >= 20_000 else 64 if windows < 2_000 else 128
+        epochs = int(np.clip(round(TRAINING_STEPS * batch / windows), *EPOCHS))
+        for seed in self.seeds:
+            estimator = RNNRegressor(
+                cell="gru",
+                units=spec.units,
+                instance_norm=spec.strategy == "direct",
+                epochs=epochs,
+                batch_size=batch,
+                learning_rate=1e-3,
+                jit_compile=False,
+                random_state=seed,
+            )
+            forecaster = Forecaster(
+                estimator,
+                input_width=self.width_,
+                horizon=horizon if spec.strategy == "direct" else 1,
+                strategy=spec.strategy,
+                transforms=transforms,
+                id_col=history.panel.id_name,
+                time_col=history.panel.time_name,
+            )
+            self.forecasters_.append(forecaster.fit(self.history_))
+        return self
+
+    def forecast(self, steps: int) -> np.ndarray:
+        out = seasonal_naive(self.series_, self.season, steps)
+        if not self.forecasters_:
+            return out
+        lengths = self.history_.lengths
+        origins = [[n] for n in lengths]
+        runs = [
+            f.forecast_paths(self.history_, origins, steps).values[..., 0]
+            for f in self.forecasters_
+        ]
+        # Seeds are averaged where the model works (the deseasonalized log
+        # space of the direct candidate, which the normalizer then inverts).
+        forecast = np.mean(runs, axis=0)
+        if self.spec.strategy == "direct":
+            forecast = self.normalizer_.inverse(forecast, lengths)
+        out[self.trained_] = forecast
+        return out
+
+
+def make_candidate(name: str, season: int, horizon: int, seeds=(0,)):
+    """A fresh candidate by name (see the module docstring)."""
+    if name in BASELINES:
+        return _Baseline(name, season)
+    if name in STATISTICAL:
+        return _Statistical(name, season)
+    for spec in RECURRENT:
+        if spec.name == name:
+            return _Recurrent(spec, season, horizon, seeds)
+    raise ValueError(f"Unknown candidate {name!r}.")
+
+
+@dataclass
+class Candidate:
+    """A candidate's record in a search: its model per fold and its timing."""
+
+    name: str
+    family: str
+    seconds: float = 0.0
+
+    def timed(self, action):
+        start = time.perf_counter()
+        result = action()
+        self.seconds += time.perf_counter() - start
+        return result

@@ -1,0 +1,159 @@
+"""Per-series level and seasonal normalization for global models.
+
+A global model reads windows of hundreds of series at once. Their levels differ
+by orders of magnitude and their seasonal shapes differ too, so the network
+should see each series on a common scale with its own seasonality taken out
+and put back afterwards. This is the idea of ES-RNN (Smyl, winner of M4), which
+estimates a level and a seasonal profile per series by exponential smoothing
+and feeds the network the normalized, deseasonalized windows. Here the
+profile is estimated once per series by classical decomposition, the
+estimate the M4 Theta benchmark uses:
+
+1. ``z = log(y + offset)`` (``offset`` 0 for a positive series, 1 when it holds
+   zeros), so that a multiplicative seasonality becomes additive; a series
+   with negative values is divided by its mean absolute value instead;
+2. a 90 % test on the autocorrelation at lag ``season`` (as in the M4 Theta
+   benchmark) decides whether the series is seasonal; if it is, the seasonal
+   profile is the mean, by position in the season, of ``z`` minus its centred
+   moving average of length ``season``, centred to sum to zero;
+3. the network works on ``z`` minus the profile; a forecast gets the profile of
+   its steps' positions added back, then the log inverted.
+
+The level is removed per window by the network itself (``instance_norm``: the
+change from the window's last value), so the whole normalization adapts to
+the most recent data as ES-RNN's smoothed level does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["SeasonalLog", "is_seasonal", "seasonal_profile"]
+
+# One-sided 90 % normal quantile of the M4 Theta benchmark's seasonality test.
+_Z90 = 1.645
+
+
+def is_seasonal(y: np.ndarray, season: int) -> bool:
+    """Whether ``y`` has a significant autocorrelation at lag ``season``.
+
+    The M4 Theta benchmark's test: the lag-``season`` autocorrelation exceeds
+    ``1.645 * sqrt((1 + 2 * sum of squared lower-lag autocorrelations) / n)``.
+    Needs three seasons of data; shorter series count as not seasonal.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    n = len(y)
+    if season < 2 or n < 3 * season:
+        return False
+    x = y - y.mean()
+    denominator = float(x @ x)
+    if denominator == 0:
+        return False
+    acf = np.array([x[k:] @ x[:-k] for k in range(1, season + 1)]) / denominator
+    limit = _Z90 * np.sqrt((1 + 2 * np.sum(acf[:-1] ** 2)) / n)
+    return bool(abs(acf[-1]) > limit)
+
+
+def seasonal_profile(z: np.ndarray, season: int) -> np.ndarray:
+    """Additive seasonal profile of ``z``, indexed by position modulo ``season``.
+
+    ``z`` minus its centred moving average (a 2 x ``season`` average for an
+    even season), averaged by position, then centred to sum to zero.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    if season % 2:
+        weights = np.full(season, 1.0 / season)
+    else:
+        weights = np.r_[0.5, np.ones(season - 1), 0.5] / season
+    half = len(weights) // 2
+    trend = np.convolve(z, weights, mode="valid")
+    detrended = z[half : half + len(trend)] - trend
+    positions = np.arange(half, half + len(trend)) % season
+    sums = np.bincount(positions, detrended, season)
+    counts = np.bincount(positions, minlength=season)
+    profile = sums / np.maximum(counts, 1)
+    return profile - profile.mean()
+
+
+class SeasonalLog:
+    """Log (or scale) and deseasonalize every series; invert forecasts exactly.
+
+    Parameters
+    ----------
+    season : int
+        Season length; 1 turns the seasonal part off.
+
+    Attributes
+    ----------
+    offset_ : ndarray (n_series,)
+        Added before the log; NaN for a series divided by ``scale_`` instead.
+    scale_ : ndarray (n_series,)
+        Mean absolute value of a series with negative values (1 otherwise).
+    profile_ : ndarray (n_series, season)
+        Seasonal profile in the log space (zeros for a non-seasonal series).
+    seasonal_ : ndarray of bool (n_series,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(48)
+    >>> y = 100 * np.exp(0.2 * np.sin(2 * np.pi * t / 12) + 0.005 * t)
+    >>> norm = SeasonalLog(12).fit([y])
+    >>> bool(norm.seasonal_[0]), norm.profile_[0, :4].round(2).tolist()
+    (True, [0.0, 0.1, 0.17, 0.2])
+    >>> z = norm.transform([y])[0]
+    >>> np.allclose(norm.inverse(z[None, -3:], [45]), y[None, -3:])
+    True
+    """
+
+    def __init__(self, season: int):
+        self.season = season
+
+    def fit(self, series) -> SeasonalLog:
+        n = len(series)
+        self.offset_ = np.zeros(n)
+        self.scale_ = np.ones(n)
+        self.profile_ = np.zeros((n, max(self.season, 1)))
+        self.seasonal_ = np.zeros(n, dtype=bool)
+        for k, y in enumerate(series):
+            y = np.asarray(y, dtype=np.float64)
+            low = float(np.min(y))
+            if low > 0:
+                z = np.log(y)
+            elif low >= 0:
+                self.offset_[k] = 1.0
+                z = np.log1p(y)
+            else:
+                self.offset_[k] = np.nan
+                self.scale_[k] = float(np.mean(np.abs(y))) or 1.0
+                z = y / self.scale_[k]
+            if self.season > 1 and is_seasonal(z, self.season):
+                self.seasonal_[k] = True
+                self.profile_[k] = seasonal_profile(z, self.season)
+        return self
+
+    def transform(self, series) -> list:
+        """The normalized, deseasonalized values of each series (new arrays)."""
+        return [
+            self._to_log(k, np.asarray(y, dtype=np.float64))
+            - self.profile_[k, np.arange(len(y)) % len(self.profile_[k])]
+            for k, y in enumerate(series)
+        ]
+
+    def inverse(self, z, origins, ks=None) -> np.ndarray:
+        """Forecasts ``z`` (m, steps) after ``origins[i]`` rows of series ``ks[i]``."""
+        z = np.asarray(z, dtype=np.float64)
+        ks = np.arange(len(z)) if ks is None else np.asarray(ks)
+        season = self.profile_.shape[1]
+        positions = (np.asarray(origins)[:, None] + np.arange(z.shape[1])) % season
+        level = z + self.profile_[ks[:, None], positions]
+        offset = self.offset_[ks, None]
+        logged = ~np.isnan(offset)
+        with np.errstate(over="ignore"):
+            out = np.exp(np.clip(level, None, 700)) - np.where(logged, offset, 0.0)
+        return np.where(logged, out, level * self.scale_[ks, None])
+
+    def _to_log(self, k: int, y: np.ndarray) -> np.ndarray:
+        if np.isnan(self.offset_[k]):
+            return y / self.scale_[k]
+        return np.log(y + self.offset_[k])
