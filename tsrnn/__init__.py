@@ -41,6 +41,7 @@ _LAZY = {
     "DenseClassifier": "estimators.classifiers",
     # forecasting API
     "Forecaster": "forecasting.forecaster",
+    "AutoForecaster": "forecasting.auto",
     "backtest": "forecasting.backtesting",
     "grid_search": "forecasting.backtesting",
     "BacktestResult": "forecasting.backtesting",
