@@ -387,3 +387,34 @@ def test_load_etth1_rejects_a_corrupt_local_file_and_says_to_delete_it(tmp_path)
 def test_load_etth1_rejects_non_bool_download(tmp_path):
     with pytest.raises(TypeError, match=r"`download` must be True or False"):
         load_etth1(tmp_path, download="no")
+
+
+@pytest.mark.parametrize(
+    ("name", "n_series", "horizon"),
+    [
+        ("m1_monthly", 617, 18),
+        ("tourism_monthly", 366, 24),
+        ("tourism_quarterly", 427, 8),
+    ],
+)
+def test_load_panel_reads_the_shared_competition_panels(
+    shared_data, name, n_series, horizon
+):
+    panel = datasets.load_panel(name, shared_data / "forecasting")
+    assert panel.columns.tolist() == ["id", "date", "value", "split"]
+    assert panel["id"].nunique() == n_series
+    tests = panel[panel["split"] == "test"].groupby("id").size()
+    assert (tests == horizon).all()
+    # The test part is the end of every series.
+    last = panel.groupby("id")["date"].max()
+    assert (panel[panel["split"] == "test"].groupby("id")["date"].max() == last).all()
+
+
+def test_load_panel_errors_say_what_to_do(tmp_path, shared_data):
+    with pytest.raises(FileNotFoundError, match="TSRNN_DATA_DIR"):
+        datasets.load_panel("m1_monthly", tmp_path)
+    with pytest.raises(ValueError, match="`name` must be one of"):
+        datasets.load_panel("m4_hourly", tmp_path)
+    (tmp_path / "m1_monthly.csv").write_text("id,date,value\na,2000-01-01,1\n")
+    with pytest.raises(ValueError, match="is not the m1_monthly panel"):
+        datasets.load_panel("m1_monthly", tmp_path)

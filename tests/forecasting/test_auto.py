@@ -11,8 +11,8 @@ import pytest
 from tsrnn import AutoForecaster
 from tsrnn.exceptions import DataWarning, TrainingWarning
 from tsrnn.forecasting import candidates
-from tsrnn.forecasting.auto import _mase_scale
 from tsrnn.forecasting.seasonality import SeasonalLog, is_seasonal, seasonal_profile
+from tsrnn.forecasting.selection import mase_scale
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_short_series_in_a_chosen_recurrent_member_are_named_in_a_warning(
         weights = {"gru_recursive": 1.0}
         return {"best": weights}, {"best": scores["gru_recursive"]}
 
-    monkeypatch.setattr(module, "_choose_ensembles", chosen)
+    monkeypatch.setattr(module, "choose_ensembles", chosen)
     panel = quarterly[quarterly["id"].isin(quarterly["id"].unique()[:10])]
     with pytest.warns(DataWarning, match="1 of 10 series are too short"):
         auto = _auto(models=["gru_recursive"], n_folds=1, n_seeds=1).fit(
@@ -244,7 +244,7 @@ def test_baselines_forecast_as_defined():
 
 def test_mase_scale_is_the_in_sample_seasonal_naive_error():
     seasonal = np.array([1.0, 2, 4, 3, 5, 6, 8, 7])
-    scale = _mase_scale([seasonal, np.tile([1.0, 2], 4), np.full(5, 3.0)], 2)
+    scale = mase_scale([seasonal, np.tile([1.0, 2], 4), np.full(5, 3.0)], 2)
     assert scale[0] == pytest.approx(np.mean(np.abs(seasonal[2:] - seasonal[:-2])))
     assert scale[1] == pytest.approx(1.0)  # exact season: the lag-1 MAE
     assert scale[2] == pytest.approx(3.0)  # constant: its mean absolute value

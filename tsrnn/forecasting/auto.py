@@ -38,7 +38,6 @@ import time
 import warnings
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -48,16 +47,16 @@ from tsrnn.exceptions import DataWarning, TrainingWarning
 from tsrnn.forecasting import candidates as _candidates
 from tsrnn.forecasting.forecasts import Forecasts
 from tsrnn.forecasting.history import History, Layout, read_history
+from tsrnn.forecasting.selection import (
+    FAMILIES,
+    choose_ensembles,
+    interval_quantiles,
+    leaderboard,
+    mase_scale,
+    score_folds,
+)
 
 __all__ = ["AutoForecaster"]
-
-FAMILIES = ("baseline", "statistical", "recurrent")
-ENSEMBLES = {
-    "best": FAMILIES,
-    "recurrent": ("recurrent",),
-    "statistical": ("baseline", "statistical"),
-}
-MAX_MEMBERS = 5
 
 
 class AutoForecaster(BaseEstimator):
@@ -227,11 +226,11 @@ class AutoForecaster(BaseEstimator):
             )
 
         scores = {
-            name: _score_folds(forecasts, folds)
+            name: score_folds(forecasts, folds)
             for name, forecasts in fold_forecasts.items()
         }
         families = {name: records[name]["family"] for name in fold_forecasts}
-        self.ensembles_, ensemble_scores = _choose_ensembles(
+        self.ensembles_, ensemble_scores = choose_ensembles(
             scores, fold_forecasts, families, folds
         )
 
@@ -267,16 +266,16 @@ class AutoForecaster(BaseEstimator):
         }
         self._intervals = None
         if self.level is not None:
-            self._intervals = _interval_quantiles(
+            self._intervals = interval_quantiles(
                 ensemble_scores["best"]["errors"], float(self.level)
             )
-        self.leaderboard_ = _leaderboard(
+        self.leaderboard_ = leaderboard(
             records, scores, ensemble_scores, self.ensembles_, len(folds)
         )
         self.season_length_ = season
         self.history_ = history
         self.n_series_ = len(lengths)
-        self._scale = _mase_scale(_candidates.series_values(history), season)
+        self._scale = mase_scale(_candidates.series_values(history), season)
         self.fit_seconds_ = time.perf_counter() - start
         self._say(f"done in {self.fit_seconds_:.1f} s")
         return self
@@ -471,7 +470,7 @@ class AutoForecaster(BaseEstimator):
             actual = np.stack(
                 [values[k][origin[k] : origin[k] + horizon] for k in keep]
             )
-            scale = _mase_scale(_candidates.series_values(cut), season)
+            scale = mase_scale(_candidates.series_values(cut), season)
             folds.append((cut, actual, scale))
         if not folds:
             longest = int(lengths.max())
@@ -506,140 +505,6 @@ class AutoForecaster(BaseEstimator):
         if self.verbose:
             sys.stderr.write(f"AutoForecaster: {line}\n")
             sys.stderr.flush()
-
-
-# ---------------------------------------------------------------- scoring
-
-
-def _mase_scale(series, season: int) -> np.ndarray:
-    """In-sample MAE of the seasonal naive forecast of each series.
-
-    Where it is zero or undefined (a series shorter than a season and a step,
-    or one that repeats its season exactly), the lag-1 MAE, then the mean
-    absolute value, then 1 stand in, so that every series is scored.
-    """
-    out = np.ones(len(series))
-    for k, y in enumerate(series):
-        for lag in (season, 1):
-            if len(y) > lag:
-                value = float(np.mean(np.abs(y[lag:] - y[:-lag])))
-                if value > 0:
-                    out[k] = value
-                    break
-        else:
-            out[k] = float(np.mean(np.abs(y))) or 1.0
-    return out
-
-
-def _score_folds(forecasts, folds) -> dict:
-    """Per fold, mean MASE and sMAPE over series; plus the scaled errors."""
-    mases, smapes, errors = [], [], []
-    for forecast, (_cut, actual, scale) in zip(forecasts, folds, strict=True):
-        error = np.abs(actual - forecast)
-        scaled = error / scale[:, None]
-        mases.append(float(np.mean(scaled)))
-        denominator = np.abs(actual) + np.abs(forecast)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(denominator > 0, 2 * error / denominator, 0.0)
-        smapes.append(float(100 * np.mean(ratio)))
-        errors.append(scaled)
-    return {
-        "mase": float(np.mean(mases)),
-        "smape": float(np.mean(smapes)),
-        "folds": mases,
-        "errors": np.concatenate(errors),
-    }
-
-
-def _choose_ensembles(scores, fold_forecasts, families, folds):
-    """``({ensemble: {member: weight}}, {ensemble: scores})``.
-
-    Pools of the candidates that beat seasonal naive on validation; in each,
-    the means of the best k (up to ``MAX_MEMBERS``) are scored and the best
-    one kept (seasonal naive when the pool is empty).
-    """
-    reference = scores["seasonal_naive"]["mase"]
-    chosen, chosen_scores = {}, {}
-    for ensemble, allowed in ENSEMBLES.items():
-        pool = sorted(
-            (
-                name
-                for name in scores
-                if families[name] in allowed and scores[name]["mase"] < reference
-            ),
-            key=lambda name: scores[name]["mase"],
-        )
-        if not any(families[name] in allowed for name in scores):
-            continue
-        options = [({"seasonal_naive": 1.0}, scores["seasonal_naive"])]
-        for k in range(1, min(MAX_MEMBERS, len(pool)) + 1):
-            members = pool[:k]
-            weights = {name: 1.0 / k for name in members}
-            mean = [
-                sum(fold_forecasts[m][f] / k for m in members)
-                for f in range(len(folds))
-            ]
-            options.append((weights, _score_folds(mean, folds)))
-        best_weights, best_scores = min(options, key=lambda o: o[1]["mase"])
-        chosen[ensemble] = best_weights
-        chosen_scores[ensemble] = best_scores
-    return chosen, chosen_scores
-
-
-def _interval_quantiles(scaled_errors, level: float) -> np.ndarray:
-    """Per step, the ``level`` quantile of the scaled absolute errors."""
-    n = len(scaled_errors)
-    rank = min(1.0, np.ceil((n + 1) * level) / n) if n else 1.0
-    return np.quantile(scaled_errors, rank, axis=0, method="higher")
-
-
-def _leaderboard(records, scores, ensemble_scores, ensembles, n_folds) -> pd.DataFrame:
-    rows = []
-    best = ensembles.get("best", {})
-    for name, record in records.items():
-        row = {
-            "candidate": name,
-            "family": record["family"],
-            "mase": np.nan,
-            "smape": np.nan,
-        }
-        if name in scores:
-            row["mase"] = scores[name]["mase"]
-            row["smape"] = scores[name]["smape"]
-            for f, value in enumerate(scores[name]["folds"], start=1):
-                row[f"mase_fold{f}"] = value
-        row.update(
-            fallback=record["fallback"],
-            weight=best.get(name, 0.0),
-            seconds=record["seconds"],
-            status=record["status"],
-        )
-        rows.append(row)
-    for name, weights in ensembles.items():
-        row = {
-            "candidate": f"ensemble: {name}",
-            "family": "ensemble",
-            "mase": ensemble_scores[name]["mase"],
-            "smape": ensemble_scores[name]["smape"],
-        }
-        for f, value in enumerate(ensemble_scores[name]["folds"], start=1):
-            row[f"mase_fold{f}"] = value
-        row.update(
-            fallback=0,
-            weight=np.nan,
-            seconds=np.nan,
-            status="members: " + ", ".join(f"{m} {w:.2f}" for m, w in weights.items()),
-        )
-        rows.append(row)
-    table = pd.DataFrame(rows).set_index("candidate")
-    folds = [f"mase_fold{f}" for f in range(1, n_folds + 1)]
-    folds = [column for column in folds if column in table]
-    order = ["family", "mase", "smape", *folds]
-    order += ["fallback", "weight", "seconds", "status"]
-    # Ensembles first among equals: a one-member ensemble ties its member.
-    table["_member"] = table["family"] != "ensemble"
-    table = table.sort_values(["mase", "_member"], na_position="last")
-    return table[order]
 
 
 def _future_times(history, steps: int) -> np.ndarray:

@@ -193,6 +193,9 @@ class RecurrentSpec:
     strategy: str  # "direct" or "recursive"
     units: int = 32
     width: int | None = None
+    seasons: int = 2
+    deseasonalize: bool = True
+    steps: int | None = None
 
 
 RECURRENT = (
@@ -216,7 +219,7 @@ def input_width(spec: RecurrentSpec, season: int, horizon: int, lengths) -> int:
     if spec.width is not None:
         return spec.width
     m = max(season, 2)
-    width = 2 * m
+    width = spec.seasons * m
     if spec.strategy == "direct":
         width = max(width, math.ceil(1.25 * horizon))
     lengths = np.asarray(lengths)
@@ -263,7 +266,7 @@ class _Recurrent:
         kept = history.panel.take(0, lengths[self.trained_], series=self.trained_)
         transforms = None
         if spec.strategy == "direct":
-            self.normalizer_ = SeasonalLog(season).fit(
+            self.normalizer_ = SeasonalLog(season if spec.deseasonalize else 1).fit(
                 [self.series_[k] for k in self.trained_]
             )
             data = kept.data.copy()
@@ -282,7 +285,8 @@ class _Recurrent:
         self.history_ = replace(history, panel=kept, timelines=None)
         windows = int(np.sum(lengths[self.trained_] - need + 1))
         batch = 256 if windows >= 20_000 else 64 if windows < 2_000 else 128
-        epochs = int(np.clip(round(TRAINING_STEPS * batch / windows), *EPOCHS))
+        steps = spec.steps or TRAINING_STEPS
+        epochs = int(np.clip(round(steps * batch / windows), *EPOCHS))
         for seed in self.seeds:
             estimator = RNNRegressor(
                 cell="gru",
