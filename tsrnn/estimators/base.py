@@ -233,6 +233,13 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
         """Return the model inputs for ``X`` (an array or [values, mask])."""
         check_is_fitted(self)
         record = self._fit_record
+        if (
+            isinstance(X, list | tuple)
+            and not record.masked
+            and self._pads_short_inputs(X)
+        ):
+            values, mask = self._pad(X, reset=False)
+            return [values, mask], len(values)
         if is_ragged(X) and not record.masked:
             raise ValueError(
                 f"`X` must hold sequences of {record.steps} timesteps: this "
@@ -341,8 +348,40 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
             )
         return future.astype(np.float32, copy=False), width
 
+    def _pads_short_inputs(self, X) -> bool:
+        """Whether ``X`` is a list of windows no longer than the training ones.
+
+        Such windows are predicted by the masked twin of the network
+        (:meth:`_masked_model`), so a network fitted on windows of one width
+        can forecast from series too short for a full window.
+        """
+        steps = self._fit_record.steps
+        if not (
+            self._supports_masking and not self._encoder_decoder and steps is not None
+        ):
+            return False
+        lengths = [len(x) for x in X]
+        return bool(lengths) and min(lengths) >= 1 and max(lengths) <= steps
+
+    def _masked_model(self):
+        """The fitted network rebuilt with a mask input, sharing its weights."""
+        record = self._fit_record
+        shape = self.model_.output_shape[1:]
+        twin = self._build_network(
+            (None, record.steps, self.n_features_in_),
+            shape[0] if len(shape) == 1 else shape,
+            masking=True,
+            seed=None,
+            n_future=record.n_future,
+        )
+        twin.set_weights(self.model_.get_weights())
+        return twin
+
     def _forward(self, X, X_future=None) -> np.ndarray:
         inputs, n = self._validate_predict_input(X)
+        if isinstance(inputs, list) and not self._fit_record.masked:
+            self._check_future(X_future, n, 0, reset=False)
+            return predict_in_chunks(self._masked_model(), inputs, n)
         if self._encoder_decoder:
             horizon = self.model_.output_shape[1]
             future, _ = self._check_future(X_future, n, horizon, reset=False)

@@ -44,6 +44,11 @@ class ForecastingTags:
         axis) and, when ``recursive``, ``sample_recursive(X, steps, n_paths, *,
         target_index, future=None, random_state=None)`` (ancestral sampling;
         a quantile head refuses it: it has no distribution to draw from).
+    short_inputs : bool, default=False
+        ``predict`` accepts a list of windows shorter than the training width
+        (for series too short for a full window): they are padded and
+        masked, so the recurrent state carries over the padding unchanged and
+        a padded window gives the output of the unpadded one.
 
     Examples
     --------
@@ -55,6 +60,7 @@ class ForecastingTags:
     future_inputs: bool = False
     recursive: bool = False
     probabilistic: bool = False
+    short_inputs: bool = False
 
 
 @dataclass(slots=True)

@@ -336,7 +336,11 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.forecasting = replace(tags.forecasting, probabilistic=self._probabilistic)
+        tags.forecasting = replace(
+            tags.forecasting,
+            probabilistic=self._probabilistic,
+            short_inputs=not (self._encoder_decoder or self._probabilistic),
+        )
         return tags
 
     def _encode_targets(self, y, steps):

@@ -55,6 +55,8 @@ Outputs
 from __future__ import annotations
 
 import numbers
+import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -64,7 +66,8 @@ from sklearn.utils.validation import check_is_fitted
 from tsrnn.core.validation import check_int
 from tsrnn.data.windower import Windower
 from tsrnn.estimators.capabilities import forecasting_tags
-from tsrnn.forecasting import intervals
+from tsrnn.exceptions import DataWarning
+from tsrnn.forecasting import intervals, padding
 from tsrnn.forecasting.forecasts import Forecasts
 from tsrnn.forecasting.history import History, Layout, attach_covariates, read_history
 from tsrnn.forecasting.panel_transforms import SeriesTransforms
@@ -357,8 +360,6 @@ class Forecaster(BaseEstimator):
             members = [(k, o[rank]) for k, o in enumerate(origins) if rank < len(o)]
             ks = np.array([k for k, _ in members], dtype=np.int64)
             ps = np.array([p for _, p in members], dtype=np.int64)
-            ends = ps - self._n_lost
-            rows = body.take(ends - self._width, ends, series=ks)
             known = None
             if self.future_covariates:
                 known = history.known_inputs(
@@ -369,30 +370,62 @@ class Forecaster(BaseEstimator):
                     strict=strict,
                     gap=self._gap,
                 )
-            windows = self.windower_.transform(
-                rows, last_only=True, horizon=ahead, future=known
-            )
-            bad = np.isnan(windows.X).any(axis=(1, 2))
-            if bad.any():
-                k = int(ks[np.flatnonzero(bad)[0]])
-                raise ValueError(
-                    f"The last input_width rows{history.label(k)} must hold no NaN "
-                    "to forecast from them. Fill them, or use nan_policy='ffill' "
-                    "or 'interpolate'."
-                )
-            raw = self._strategy.predict(self.estimator_, windows, steps, self._horizon)
-            scaled = windows.inverse_transform_y(raw).reshape(len(ks), steps, -1)
-            values = self._chains.inverse(scaled, history, ks, ps)
-            parts.append((ks, ps, windows.target_time[:, :steps], values))
-        ks, ps, times, values = (
-            np.concatenate([part[i] for part in parts]) for i in range(4)
+            # Series with fewer rows than input_width (padded and masked) apart.
+            short = ps - self._n_lost < self._width
+            for group in (np.flatnonzero(~short), np.flatnonzero(short)):
+                if group.size:
+                    times, values = self._forecast_group(
+                        history, body, ks[group], ps[group], ahead, steps, known
+                    )
+                    ranks = np.full(group.size, rank)
+                    parts.append((ks[group], ps[group], times, values, ranks))
+        ks, ps, times, values, ranks = (
+            np.concatenate([part[i] for part in parts]) for i in range(5)
         )
+        # Back to series order within each origin rank (short series apart).
+        order = np.lexsort((ks, ranks))
+        ks, ps, times, values = ks[order], ps[order], times[order], values[order]
         lower = upper = None
         if self.interval_width_ is not None:
             lower, upper = intervals.bounds(
                 values, self.interval_width_, history, ks, self._chains
             )
         return Forecasts(history, ks, ps, times, values, lower, upper, self._gap)
+
+    def _forecast_group(self, history, body, ks, ps, ahead, steps, known):
+        """Timestamps and values of forecasts from rows ``[0, ps[i])`` of ``ks[i]``.
+
+        All rows of a group reach input_width, or none do (those are padded and
+        masked; see :mod:`tsrnn.forecasting.padding`).
+        """
+        ends = ps - self._n_lost
+        short = bool((ends < self._width).any())
+        rows = body.take(np.maximum(ends - self._width, 0), ends, series=ks)
+        if short:
+            rows, pads = padding.left_pad(rows, self._width)
+        windows = self.windower_.transform(
+            rows, last_only=True, horizon=ahead, future=known
+        )
+        bad = np.isnan(windows.X).any(axis=(1, 2))
+        if bad.any():
+            k = int(ks[np.flatnonzero(bad)[0]])
+            raise ValueError(
+                f"The last input_width rows{history.label(k)} must hold no NaN "
+                "to forecast from them. Fill them, or use nan_policy='ffill' "
+                "or 'interpolate'."
+            )
+        if short:
+            raw = self._strategy.predict_short(
+                self.estimator_,
+                padding.short_sequences(windows, pads),
+                steps,
+                self._horizon,
+            )
+        else:
+            raw = self._strategy.predict(self.estimator_, windows, steps, self._horizon)
+        scaled = windows.inverse_transform_y(raw).reshape(len(ks), steps, -1)
+        values = self._chains.inverse(scaled, history, ks, ps)
+        return windows.target_time[:, :steps], values
 
     # ------------------------------------------------------------ fitting core
 
@@ -463,9 +496,18 @@ class Forecaster(BaseEstimator):
 
     def _fit_history(self, history: History) -> None:
         """Fit transforms, windower and estimator on a checked history."""
-        self._check_length(
-            history.lengths, "history", self._need_fit(self._n_lost), history
+        need = self._need_fit(self._n_lost)
+        self._pads = (
+            history.long
+            and self._strategy.pads_short
+            and forecasting_tags(self.estimator).short_inputs
         )
+        training = history
+        short = np.flatnonzero(history.lengths < need)
+        if self._pads and 0 < short.size < len(history.lengths):
+            training = self._without_short(history, short, need)
+        else:
+            self._check_length(history.lengths, "history", need, history)
         targets = list(history.targets)
         self._chains = SeriesTransforms(self._transforms).fit(history)
         future = tuple(self.future_covariates or ())
@@ -485,7 +527,7 @@ class Forecaster(BaseEstimator):
             scaler=self.scaler,
             scale_by=self.scale_by,
         )
-        body = self._chains.transform(history)
+        body = self._chains.transform(training)
         windows = self.windower_.fit(body).transform(body)
         self._strategy.check_inputs(self.windower_.future_columns_, past)
         self.estimator_ = self._strategy.fit(self.estimator, windows)
@@ -496,6 +538,40 @@ class Forecaster(BaseEstimator):
         self.n_features_in_ = windows.X.shape[-1]
         self.interval_width_ = None
         self.history_ = history
+
+    def _without_short(self, history: History, short, need: int) -> History:
+        """The series long enough to train on; warn about the others.
+
+        The short ones keep their fitted transforms and are forecast from their
+        rows, padded and masked (:mod:`tsrnn.forecasting.padding`).
+        """
+        if self._level is not None or (
+            self.scaler is not None and self.scale_by == "series"
+        ):
+            k = int(short[0])
+            raise ValueError(
+                f"The history{history.label(k)} must have at least {need} rows "
+                "(input_width + horizon) with level or scale_by='series': "
+                f"intervals and per-series scalers are fitted on training "
+                f"windows. Got {int(history.lengths[k])} rows ({short.size} "
+                "short series). Leave level / scale_by='series' out, or the "
+                "short series."
+            )
+        warnings.warn(
+            f"{short.size} of {len(history.lengths)} series are shorter than "
+            f"input_width + horizon = {need} rows (first: "
+            f"{history.label(int(short[0])).removeprefix(' of ')}): they give no "
+            "training windows, and their forecasts read their own rows, padded "
+            "and masked.",
+            DataWarning,
+            stacklevel=4,
+        )
+        keep = np.setdiff1d(np.arange(len(history.lengths)), short)
+        panel = history.panel.take(0, history.lengths[keep], series=keep)
+        timelines = history.timelines
+        if timelines is not None:
+            timelines = tuple(timelines[k] for k in keep)
+        return replace(history, panel=panel, timelines=timelines)
 
     def _read_new(self, history, covariates) -> History:
         """A history given to ``predict``: checked against the one seen in fit."""
@@ -509,7 +585,8 @@ class Forecaster(BaseEstimator):
                 target=self.target,
                 fitted=self.history_,
             )
-        self._check_length(base.lengths, "predict", self._width + self._n_lost, base)
+        fewest = (1 if getattr(self, "_pads", False) else self._width) + self._n_lost
+        self._check_length(base.lengths, "predict", fewest, base)
         return base
 
     def _steps(self, horizon) -> int:

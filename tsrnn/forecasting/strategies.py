@@ -39,6 +39,7 @@ class Strategy:
 
     name = ""
     reads_future_in_window = True  # flat features append the horizon's known inputs
+    pads_short = False  # forecasts series shorter than input_width (predict_short)
 
     def __init__(self, tags: ForecastingTags):
         self.tags = tags
@@ -92,6 +93,12 @@ class Strategy:
 
 class Direct(Strategy):
     name = "direct"
+    pads_short = True
+
+    def predict_short(self, estimator, sequences, steps: int, horizon: int):
+        """Forecasts from inputs shorter than input_width (``short_inputs``)."""
+        raw = np.asarray(estimator.predict(sequences), dtype=np.float64)
+        return raw.reshape(len(sequences), horizon, -1)[:, :steps]
 
     def check_inputs(self, future_columns, past_columns) -> None:
         if self.tags.three_d_input and future_columns:
