@@ -4,22 +4,24 @@ Problems (``shared/data/PROVENANCE.md``): GunPoint (goal 1.000), ItalyPowerDeman
 (goal >= 0.970), JapaneseVowels (goal >= 0.993, unequal lengths: padded and
 masked by :class:`tsrnn.RNNClassifier`), BasicMotions (goal 1.000).
 
-For each problem a few :class:`tsrnn.RNNClassifier` settings (``GRID``) are
-compared on a validation split carved from the official TRAIN split only (a
-stratified 30 % holdout, seed 0); the best validation accuracy wins (ties: the
-first listed). The chosen setting is then refitted on the whole TRAIN split
-with each seed and scored once on TEST. :class:`tsrnn.DenseClassifier` (the
-flattened series; JapaneseVowels zero-padded to 29 steps) is trained beside it
-with the same input scaling.
+Every model runs with its DEFAULT settings, the same on every problem (nothing
+tuned per problem, nothing chosen on TEST), fitted on TRAIN with each seed and
+scored once on TEST:
 
-Input scaling, fitted on training data only: ``series`` z-normalizes each
-series and channel by its own mean and std (shape, not level); ``global``
-scales each channel by the training split's mean and std (keeps amplitude,
-which tells BasicMotions' "standing" from the rest); ``+diff`` appends the
-first difference of each channel as extra channels.
+- ``RNNClassifier()``: LSTM-FCN (MLSTM-FCN on multivariate series), epochs from
+  the data size, learning rate halved on training-loss plateaus, univariate
+  series z-normalized;
+- ``RNNClassifier(architecture="rnn")``: the LSTM alone, same training defaults;
+- :class:`tsrnn.DenseClassifier` on the flattened series (JapaneseVowels
+  zero-padded to 29 steps), each series z-normalized when univariate, each
+  channel scaled by the TRAIN mean and std otherwise.
+
+Fit times are wall-clock seconds per fit on this machine (``jit_compile`` left
+at "auto", which is no XLA on a CPU). Published accuracies (ROCKET, MiniRocket,
+InceptionTime, LSTM-FCN) are those listed in ``shared/data/PROVENANCE.md``.
 
 Run: ``python -m benchmarks --only accuracy_classification`` (``--quick``: two
-problems, one setting, a few epochs).
+problems, one seed, a few epochs).
 """
 
 from __future__ import annotations
@@ -36,35 +38,40 @@ GOALS = {
     "JapaneseVowels": 0.993,
     "BasicMotions": 1.000,
 }
+# Published test accuracies (shared/data/PROVENANCE.md); None: not listed there.
 PUBLISHED = {
-    "GunPoint": "FCN, ROCKET, InceptionTime 1.000; ResNet 0.991",
-    "ItalyPowerDemand": "ROCKET 0.970, InceptionTime 0.965, ResNet 0.962",
-    "JapaneseVowels": "FCN 0.993, ResNet 0.992",
-    "BasicMotions": "1.000 (strong methods)",
+    "GunPoint": {
+        "ROCKET": 1.000,
+        "MiniRocket": 0.992,
+        "InceptionTime": 1.000,
+        "LSTM-FCN": 1.000,
+    },
+    "ItalyPowerDemand": {
+        "ROCKET": 0.970,
+        "MiniRocket": 0.960,
+        "InceptionTime": 0.965,
+        "LSTM-FCN": 0.962,
+    },
+    "JapaneseVowels": {
+        "ROCKET": None,
+        "MiniRocket": None,
+        "InceptionTime": None,
+        "LSTM-FCN": 0.99,
+    },
+    "BasicMotions": {
+        "ROCKET": None,
+        "MiniRocket": None,
+        "InceptionTime": None,
+        "LSTM-FCN": None,
+    },
 }
-_BIGRU = {"cell": "gru", "units": 32, "bidirectional": True}
-# problem -> list of (scaling, RNNClassifier options); the first is the known one.
-GRID = {
-    "GunPoint": [
-        ("series", {**_BIGRU, "epochs": 120, "batch_size": 10, "learning_rate": 0.005}),
-        (
-            "series+diff",
-            {**_BIGRU, "epochs": 120, "batch_size": 10, "learning_rate": 0.005},
-        ),
-    ],
-    "ItalyPowerDemand": [
-        ("series", {"cell": "lstm", "units": 32, "epochs": 100}),
-        ("series", {**_BIGRU, "epochs": 150, "batch_size": 16, "learning_rate": 0.005}),
-    ],
-    "JapaneseVowels": [
-        ("global", {**_BIGRU, "units": 64, "epochs": 60, "learning_rate": 0.003}),
-        ("global", {"cell": "lstm", "units": 64, "epochs": 60, "learning_rate": 0.003}),
-    ],
-    "BasicMotions": [
-        ("global", {**_BIGRU, "epochs": 100, "batch_size": 8, "learning_rate": 0.003}),
-        ("series", {**_BIGRU, "epochs": 100, "batch_size": 8, "learning_rate": 0.003}),
-    ],
+OTHER_PUBLISHED = {
+    "GunPoint": "FCN 1.000, ResNet 0.991",
+    "ItalyPowerDemand": "ResNet 0.962",
+    "JapaneseVowels": "FCN 0.993, ResNet 0.992, MLSTM-FCN 1.00",
+    "BasicMotions": "1.000 commonly reported for strong methods (not re-checked)",
 }
+MODELS = ("RNN-FCN (default)", "RNN (architecture='rnn')", "dense")
 DENSE = {"units": (128,), "epochs": 200, "batch_size": 16}
 LOADERS = {
     "GunPoint": "load_gunpoint",
@@ -118,111 +125,64 @@ def _padded(X, steps):
     return out
 
 
-def _accuracy(make, how, X_train, y_train, X_test, y_test, dense=False):
-    import numpy as np
+def _make(kind, seed, quick, univariate):
+    from tsrnn import DenseClassifier, RNNClassifier
 
-    scaling = _Scaling(how).fit(X_train)
-    A, B = scaling.transform(X_train), scaling.transform(X_test)
-    if dense:
-        steps = max(len(s) for s in list(A) + list(B))
-        A, B = _padded(A, steps), _padded(B, steps)
-    model = make().fit(A, y_train)
-    return float(np.mean(model.predict(B) == y_test)), model.predict_proba(B), model
-
-
-def _take(X, index):
-    import numpy as np
-
-    return X[index] if isinstance(X, np.ndarray) else [X[i] for i in index]
+    fast = {"epochs": 2} if quick else {}
+    if kind == "RNN-FCN (default)":
+        return RNNClassifier(random_state=seed, **fast)
+    if kind == "RNN (architecture='rnn')":
+        return RNNClassifier(architecture="rnn", random_state=seed, **fast)
+    return DenseClassifier(random_state=seed, **{**DENSE, **fast})
 
 
 def _problem(name, quick):
-    import numpy as np
-    from sklearn.model_selection import train_test_split
+    import time
 
-    from tsrnn import DenseClassifier, RNNClassifier, datasets
+    import numpy as np
+
+    from tsrnn import datasets
 
     loader = getattr(datasets, LOADERS[name])
     X_train, y_train = loader("train")
     X_test, y_test = loader("test")
+    univariate = np.asarray(X_train[0]).ndim == 1 or np.shape(X_train[0])[-1] == 1
+    # The dense model's fixed input scaling (see the module docstring).
+    scaling = _Scaling("series" if univariate else "global").fit(X_train)
+    steps = max(len(s) for s in list(X_train) + list(X_test))
+    dense_train = _padded(scaling.transform(X_train), steps)
+    dense_test = _padded(scaling.transform(X_test), steps)
     seeds = SEEDS[:1] if quick else SEEDS
-    grid = GRID[name][:1] if quick else GRID[name]
-
-    def rnn(options, seed):
-        options = dict(options)
-        if quick:
-            options["epochs"] = 2
-        return lambda: RNNClassifier(jit_compile=False, random_state=seed, **options)
-
-    validation = []
-    if len(grid) > 1:
-        fit_rows, val_rows = train_test_split(
-            np.arange(len(y_train)), test_size=0.3, stratify=y_train, random_state=0
-        )
-        for how, options in grid:
-            score, _, _ = _accuracy(
-                rnn(options, 0),
-                how,
-                _take(X_train, fit_rows),
-                y_train[fit_rows],
-                _take(X_train, val_rows),
-                y_train[val_rows],
-            )
-            validation.append(score)
-            progress(f"{name} validation {how} {options}: {score:.3f}")
-        chosen = int(np.argmax(validation))
-    else:
-        chosen = 0
-    how, options = grid[chosen]
-    rnn_scores, dense_scores = [], []
-    probabilities = {"rnn": [], "dense": []}
+    result = {kind: {"accuracy": [], "fit_s": [], "proba": []} for kind in MODELS}
     for seed in seeds:
-        score, proba, model = _accuracy(
-            rnn(options, seed), how, X_train, y_train, X_test, y_test
+        for kind in MODELS:
+            A, B = (dense_train, dense_test) if kind == "dense" else (X_train, X_test)
+            model = _make(kind, seed, quick, univariate)
+            start = time.perf_counter()
+            model.fit(A, y_train)
+            seconds = time.perf_counter() - start
+            proba = model.predict_proba(B)
+            accuracy = float(np.mean(model.classes_[proba.argmax(axis=1)] == y_test))
+            result[kind]["accuracy"].append(accuracy)
+            result[kind]["fit_s"].append(seconds)
+            result[kind]["proba"].append(proba)
+            progress(f"{name} seed {seed} {kind}: {accuracy:.3f} in {seconds:.0f} s")
+    for kind in MODELS:
+        # Nothing tuned: the seeds' class probabilities averaged.
+        mean = np.mean(result[kind]["proba"], axis=0)
+        result[kind]["ensemble"] = float(
+            np.mean(model.classes_[mean.argmax(axis=1)] == y_test)
         )
-        rnn_scores.append(score)
-        probabilities["rnn"].append(proba)
-        dense_options = dict(DENSE, epochs=2) if quick else DENSE
-
-        def dense(seed=seed, dense_options=dense_options):
-            return DenseClassifier(
-                jit_compile=False, random_state=seed, **dense_options
-            )
-
-        score, proba, _ = _accuracy(
-            dense, how, X_train, y_train, X_test, y_test, dense=True
-        )
-        dense_scores.append(score)
-        probabilities["dense"].append(proba)
-        progress(
-            f"{name} seed {seed}: RNN {rnn_scores[-1]:.3f}, "
-            f"dense {dense_scores[-1]:.3f}"
-        )
-    # Ensembles (nothing tuned): the seeds' class probabilities averaged.
-    ensemble = {
-        kind: float(
-            np.mean(model.classes_[np.argmax(np.mean(p, axis=0), axis=1)] == y_test)
-        )
-        for kind, p in probabilities.items()
-    }
-    return {
-        "ensemble": ensemble,
-        "grid": grid,
-        "validation": validation,
-        "chosen": chosen,
-        "rnn": rnn_scores,
-        "dense": dense_scores,
-    }
+    return result
 
 
-def _describe(how, options):
-    text = ", ".join(f"{k}={v}" for k, v in options.items())
-    return f"scaling={how}, {text}"
+def _published(value):
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 @register("accuracy_classification")
 def run(quick: bool = False) -> str:
-    """Test accuracy of RNNClassifier and DenseClassifier; a markdown section."""
+    """Test accuracy and fit time of the default classifiers; a markdown section."""
     quiet_tensorflow()
     import numpy as np
 
@@ -231,40 +191,52 @@ def run(quick: bool = False) -> str:
     results = {name: _problem(name, quick) for name in names}
     seeds = list(SEEDS[:1] if quick else SEEDS)
     lines = [
-        f"Official TRAIN/TEST splits; test accuracy, mean ± std over seeds {seeds}. "
-        f"Load average (1/5/15 min) at start {start_load}, at end {load_average()}."
+        f"Official TRAIN/TEST splits, DEFAULT settings (the same on every "
+        f"problem); test accuracy, mean ± std over seeds {seeds}; fit seconds, "
+        f"mean per fit. Load average (1/5/15 min) at start {start_load}, at end "
+        f"{load_average()}."
         + (" QUICK RUN: 2 epochs, figures meaningless." if quick else ""),
         "",
-        "| problem | RNNClassifier | DenseClassifier | goal | met | RNN, mean of "
-        "the seeds' probabilities | dense, the same | published |",
-        "|---|---|---|---|---|---|---|---|",
+        "| problem | RNN-FCN (default) | fit s | RNN (architecture='rnn') | fit s "
+        "| dense | fit s | goal | default met | ROCKET | MiniRocket | "
+        "InceptionTime | LSTM-FCN |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in results.items():
-        mean = float(np.mean(r["rnn"]))
+        cells = []
+        for kind in MODELS:
+            cells += [mean_std(r[kind]["accuracy"]), f"{np.mean(r[kind]['fit_s']):.0f}"]
+        mean = float(np.mean(r[MODELS[0]]["accuracy"]))
         gap = mean - GOALS[name]
         met = "yes" if gap >= -1e-9 else f"no ({gap:+.3f})"
+        published = [_published(v) for v in PUBLISHED[name].values()]
         lines.append(
-            f"| {name} | {mean_std(r['rnn'])} | {mean_std(r['dense'])} | "
-            f"{GOALS[name]:.3f} | {met} | {r['ensemble']['rnn']:.3f} | "
-            f"{r['ensemble']['dense']:.3f} | {PUBLISHED[name]} |"
-        )
-    lines += ["", "Settings (chosen on a validation split of TRAIN only):", ""]
-    for name, r in results.items():
-        how, options = r["grid"][r["chosen"]]
-        tried = "; ".join(
-            f"{_describe(h, o)}: {v:.3f}"
-            for (h, o), v in zip(r["grid"], r["validation"], strict=False)
-        )
-        lines.append(
-            f"- {name}: chosen {_describe(how, options)}"
-            + (f" (validation accuracy of each tried: {tried})" if tried else "")
-            + f"; per-seed test accuracy RNN {r['rnn']}, dense {r['dense']}."
+            f"| {name} | {' | '.join(cells)} | {GOALS[name]:.3f} | {met} | "
+            f"{' | '.join(published)} |"
         )
     lines += [
         "",
-        f"DenseClassifier: {', '.join(f'{k}={v}' for k, v in DENSE.items())}, the "
-        "chosen scaling. Every fit: Adam, clipnorm 1, no early stopping, "
-        "`jit_compile=False`.",
+        "Mean of the seeds' probabilities (a 3-network seed ensemble, what "
+        "`n_estimators=3` does): "
+        + "; ".join(
+            f"{name}: "
+            + ", ".join(f"{kind} {r[kind]['ensemble']:.3f}" for kind in MODELS)
+            for name, r in results.items()
+        )
+        + ".",
+        "",
+        "Per-seed test accuracy: "
+        + "; ".join(
+            f"{name}: " + ", ".join(f"{kind} {r[kind]['accuracy']}" for kind in MODELS)
+            for name, r in results.items()
+        )
+        + ".",
+        "",
+        "Other published figures (PROVENANCE.md): "
+        + "; ".join(f"{name}: {OTHER_PUBLISHED[name]}" for name in results)
+        + ". n/a: not listed in PROVENANCE.md.",
+        "",
+        f"DenseClassifier: {', '.join(f'{k}={v}' for k, v in DENSE.items())}.",
     ]
     return "\n".join(lines)
 

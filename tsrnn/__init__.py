@@ -26,6 +26,7 @@ _LAZY = {
     "build_dense": "nn.builders",
     "build_seq2seq": "nn.builders",
     "build_segrnn": "nn.builders",
+    "build_rnn_fcn": "nn.fcn",
     "compile_model": "nn.compile",
     "recursive_predict": "nn.recursive",
     # baselines and order sensitivity

@@ -39,7 +39,8 @@ def rnn_regressor(**kw):
 
 
 def rnn_classifier(**kw):
-    return RNNClassifier(**{"units": 4, **FAST, **kw})
+    # The plain recurrent network; the RNN-FCN family has test_rnn_fcn.py.
+    return RNNClassifier(**{"architecture": "rnn", "units": 4, **FAST, **kw})
 
 
 def dense_regressor(**kw):
@@ -193,6 +194,14 @@ def test_dense_estimators_reject_unequal_length_sequences(vowels):
 def test_clone_keeps_every_setting():
     settings = dict(
         distribute="mirrored",
+        architecture="rnn",
+        filters=(4, 8),
+        kernel_sizes=(3, 3),
+        squeeze_excite=False,
+        attention=False,
+        normalize=False,
+        n_estimators=2,
+        lr_patience=3,
         cell="gru",
         units=[6, 3],
         bidirectional=True,
@@ -434,6 +443,7 @@ def test_rnn_classifier_learns_gunpoint(shared_data):
     X_train, y_train = read_ts(folder / "GunPoint_TRAIN.ts")
     X_test, y_test = read_ts(folder / "GunPoint_TEST.ts")
     model = RNNClassifier(
+        architecture="rnn",
         cell="gru",
         units=32,
         bidirectional=True,

@@ -156,6 +156,17 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
     def _adjust_weights(self, weights, y):
         return weights
 
+    def _n_epochs(self, n_train: int) -> int:
+        """Epochs of this fit for ``n_train`` training rows."""
+        return self.epochs
+
+    def _lr_patience(self, epochs: int) -> int | None:
+        """Epochs without a lower training loss before the learning rate halves.
+
+        None keeps the learning rate constant.
+        """
+        return None
+
     def _validate_params(self):
         validate_params(self.get_params(deep=False), self._parameter_constraints)
 
@@ -464,6 +475,7 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
                 self.history_ = {}
                 self.n_iter_ = 0
             self._fit_record = record
+            epochs = self._n_epochs(n - n_val)
             monitor = train(
                 self.model_,
                 inputs,
@@ -471,10 +483,11 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
                 weights,
                 n_val=n_val,
                 seed=seed,
-                epochs=self.epochs,
+                epochs=epochs,
                 batch_size=self.batch_size,
                 patience=self.patience,
                 verbose=self.verbose,
+                lr_patience=self._lr_patience(epochs),
             )
 
         for key, losses in monitor.history.items():

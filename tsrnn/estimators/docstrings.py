@@ -68,6 +68,11 @@ ATTRIBUTES_DOC = """
 
 def fill_doc(cls):
     """Put the shared sections into the docstring of ``cls``; return ``cls``."""
-    cls.__doc__ = cls.__doc__.replace("    {training}\n", TRAINING_DOC.lstrip("\n"))
+    training = TRAINING_DOC.lstrip("\n")
+    if "\n    epochs : " in cls.__doc__:
+        # The class documents its own epochs (another default).
+        start = training.index("    epochs : ")
+        training = training[:start] + training[training.index("    batch_size : ") :]
+    cls.__doc__ = cls.__doc__.replace("    {training}\n", training)
     cls.__doc__ = cls.__doc__.replace("    {attributes}\n", ATTRIBUTES_DOC)
     return cls

@@ -8,8 +8,10 @@ per-step outputs), then compiles it for its task.
 from __future__ import annotations
 
 from tsrnn.nn.builders import build_dense, build_rnn
+from tsrnn.nn.ensemble import average_models
+from tsrnn.nn.fcn import build_rnn_fcn
 
-__all__ = ["dense_network", "recurrent_network"]
+__all__ = ["average_models", "dense_network", "recurrent_network", "rnn_fcn_network"]
 
 
 def recurrent_network(
@@ -43,6 +45,41 @@ def recurrent_network(
         masking=masking,
         output_activation=output_activation,
         instance_norm=instance_norm,
+        seed=seed,
+    )
+
+
+def rnn_fcn_network(
+    estimator,
+    values_shape,
+    output_shape,
+    *,
+    masking,
+    seed,
+    squeeze_excite,
+    output_activation,
+):
+    """:func:`tsrnn.build_rnn_fcn` with the settings of an RNN-FCN ``estimator``.
+
+    ``estimator`` has the recurrent settings of :func:`recurrent_network` and
+    ``filters``, ``kernel_sizes`` and ``attention``; ``squeeze_excite`` is
+    resolved by the caller.
+    """
+    steps = None if masking else values_shape[1]
+    return build_rnn_fcn(
+        (steps, values_shape[2]),
+        output_shape,
+        cell=estimator.cell,
+        units=estimator.units,
+        bidirectional=estimator.bidirectional,
+        dropout=estimator.dropout,
+        recurrent_dropout=estimator.recurrent_dropout,
+        filters=estimator.filters,
+        kernel_sizes=estimator.kernel_sizes,
+        squeeze_excite=squeeze_excite,
+        attention=estimator.attention,
+        masking=masking,
+        output_activation=output_activation,
         seed=seed,
     )
 

@@ -127,14 +127,18 @@ def train(
     batch_size,
     patience,
     verbose,
+    lr_patience=None,
 ):
     """Fit ``model`` on the rows of ``inputs``, the last ``n_val`` held out.
 
     ``inputs`` is an array or a tuple of arrays with one row per target. With
     ``n_val > 0`` the held-out tail (in the given order, never shuffled) drives
-    early stopping. Returns the :class:`TrainingMonitor`, whose ``history``,
-    ``epochs_run`` and ``nan_epoch`` tell how training went; a
-    KeyboardInterrupt keeps the best weights so far and warns.
+    early stopping. With ``lr_patience`` the learning rate halves whenever the
+    *training* loss has not improved for that many epochs (down to a hundredth
+    of its start), so the schedule never looks at held-out rows. Returns the
+    :class:`TrainingMonitor`, whose ``history``, ``epochs_run`` and
+    ``nan_epoch`` tell how training went; a KeyboardInterrupt keeps the best
+    weights so far and warns.
     """
     n = len(targets)
     stop = n - n_val
@@ -169,6 +173,17 @@ def train(
         )
     monitor = TrainingMonitor(early_stopping=bool(n_val), patience=patience)
     callbacks = [monitor]
+    if lr_patience is not None:
+        start = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+        callbacks.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor="loss",
+                factor=0.5,
+                patience=lr_patience,
+                min_lr=start / 100,
+                verbose=0,
+            )
+        )
     if verbose == 1:
         callbacks.append(EpochProgress(epochs))
     try:

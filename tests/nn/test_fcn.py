@@ -1,0 +1,116 @@
+"""The RNN-FCN builder of tsrnn.nn.fcn (LSTM-FCN, GRU-FCN, MLSTM-FCN)."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from tsrnn.nn.fcn import build_rnn_fcn
+
+TINY = dict(units=4, filters=(4, 6), kernel_sizes=(3, 2), seed=0)
+VARIANTS = {
+    "lstm_fcn": {},
+    "gru_fcn": dict(cell="gru"),
+    "mlstm_fcn": dict(squeeze_excite=True),
+    "attention_bidirectional": dict(attention=True, bidirectional=True),
+    "stacked": dict(units=[4, 3], squeeze_excite=True, attention=True),
+}
+
+
+def _series(batch, steps, n_features, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((batch, steps, n_features)).astype("float32")
+
+
+@pytest.mark.parametrize("options", VARIANTS.values(), ids=VARIANTS)
+def test_output_is_one_probability_vector_per_series(options):
+    model = build_rnn_fcn((12, 3), 5, **{**TINY, **options})
+    proba = np.asarray(model(_series(2, 12, 3), training=False))
+    assert proba.shape == (2, 5)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_default_name_says_which_network():
+    assert build_rnn_fcn((12, 1), 2, **TINY).name == "lstm_fcn"
+    assert build_rnn_fcn((12, 1), 2, **{**TINY, "cell": "gru"}).name == "gru_fcn"
+    multivariate = build_rnn_fcn((12, 3), 2, squeeze_excite=True, **TINY)
+    assert multivariate.name == "mlstm_fcn"
+
+
+def test_default_convolution_blocks_are_those_of_lstm_fcn():
+    model = build_rnn_fcn((20, 1), 2, units=8, seed=0)
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv1D)]
+    assert [c.filters for c in convs] == [128, 256, 128]
+    assert [c.kernel_size for c in convs] == [(8,), (5,), (3,)]
+
+
+def test_recurrent_branch_reads_the_series_in_time_order():
+    model = build_rnn_fcn((12, 3), 2, **TINY)
+    recurrent = model.get_layer("lstm_0")
+    # One step per timestep with every channel: not the transposed input.
+    assert tuple(recurrent.input.shape) == (None, 12, 3)
+
+
+@pytest.mark.parametrize("options", VARIANTS.values(), ids=VARIANTS)
+def test_padded_steps_change_no_output_whatever_their_values(options):
+    model = build_rnn_fcn((None, 3), 4, masking=True, **{**TINY, **options})
+    x = _series(1, 9, 3)
+    real = np.ones((1, 9), dtype=bool)
+    garbage = np.full((1, 5, 3), np.nan, dtype="float32")
+    post = np.concatenate([x, garbage], axis=1)
+    pre = np.concatenate([garbage + np.inf, x], axis=1)
+    absent = np.zeros((1, 5), dtype=bool)
+    expected = np.asarray(model([x, real], training=False))
+    for values, mask in (
+        (post, np.concatenate([real, absent], axis=1)),
+        (pre, np.concatenate([absent, real], axis=1)),
+    ):
+        got = np.asarray(model([values, mask], training=False))
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_same_seed_gives_identical_weights_and_another_seed_others():
+    first = build_rnn_fcn((12, 2), 3, squeeze_excite=True, attention=True, **TINY)
+    second = build_rnn_fcn((12, 2), 3, squeeze_excite=True, attention=True, **TINY)
+    other = build_rnn_fcn(
+        (12, 2), 3, squeeze_excite=True, attention=True, **{**TINY, "seed": 1}
+    )
+    for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not all(
+        np.array_equal(a, b)
+        for a, b in zip(first.get_weights(), other.get_weights(), strict=True)
+    )
+
+
+def test_model_saves_and_loads_with_its_custom_layers(tmp_path):
+    model = build_rnn_fcn(
+        (None, 2), 3, masking=True, squeeze_excite=True, attention=True, **TINY
+    )
+    x, mask = _series(3, 7, 2), np.ones((3, 7), dtype=bool)
+    mask[0, 5:] = False
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_array_equal(
+        np.asarray(loaded([x, mask], training=False)),
+        np.asarray(model([x, mask], training=False)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        (dict(kernel_sizes=(3,)), ValueError, r"`kernel_sizes` must be as long as"),
+        (dict(kernel_sizes=3), TypeError, r"`kernel_sizes` must be a list"),
+        (dict(filters=(4, 0)), ValueError, r"`units` must be a list of positive"),
+        (dict(cell="lstmfcn"), ValueError, r"`cell` must be one of"),
+        (dict(output_shape=(2, 3)), TypeError, r"`output_shape` must be a positive"),
+    ],
+)
+def test_bad_arguments_raise_with_the_argument_named(kwargs, error, pattern):
+    settings = {**TINY, "output_shape": 2, **kwargs}
+    output_shape = settings.pop("output_shape")
+    with pytest.raises(error, match=pattern):
+        build_rnn_fcn((12, 1), output_shape, **settings)
