@@ -227,7 +227,11 @@ def run(quick: bool = False) -> str:
         "",
         "Per-seed test accuracy: "
         + "; ".join(
-            f"{name}: " + ", ".join(f"{kind} {r[kind]['accuracy']}" for kind in MODELS)
+            f"{name}: "
+            + ", ".join(
+                f"{kind} {[round(a, 3) for a in r[kind]['accuracy']]}"
+                for kind in MODELS
+            )
             for name, r in results.items()
         )
         + ".",
