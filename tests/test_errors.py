@@ -1193,7 +1193,7 @@ for _name in ESTIMATORS:
             lambda t: windows_xy(),
             lambda X, y, n=_name: new(n, epochs=0).fit(X, fit_target(n, y)),
             ValueError,
-            r"`epochs` must be a positive integer\. Got epochs=0",
+            r"`epochs` must be a positive integer( or 'auto')?\. Got epochs=0",
         ),
         Row(
             f"{_name}-fit-batch-size-negative",
