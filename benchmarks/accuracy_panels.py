@@ -30,29 +30,22 @@ Methods, all run in this process on the same rows:
   took about 5 s a series, 30 minutes in all. Without statsforecast the
   peer rows are left out with a note and a seasonal naive computed here
   stands in.
-- tsrnn: ONE global model per panel through the public API,
-  ``Forecaster(RNNRegressor(...), id_col="id", time_col="date",
-  strategy="recursive", transforms=[Log(offset=1.0), Difference(season),
-  Scale()])`` with the configuration ``CHOSEN``. ``Log(offset=1.0)`` because
-  tourism has zeros; it is used on M1 too, to keep one configuration.
-  ``Forecaster`` refuses a panel in which a series is shorter than
-  ``input_width + 1`` (the recursive strategy trains one step ahead) plus the
-  ``season`` rows that ``Difference(season)`` uses up; such series are
-  forecast with the seasonal naive forecast instead, and the table says how
-  many (a later change will pad and mask short series).
+- tsrnn: ``AutoForecaster(h, id_col="id", time_col="date",
+  season_length=season, random_state=0)`` with its defaults, fitted once per
+  panel on the train rows: it chooses and combines its candidates on two
+  rolling-origin folds cut from the end of the train rows (the test part plays
+  no part), then refits the members. One fit gives three rows: the chosen
+  ensemble (``best``), the ensemble chosen from its recurrent networks only
+  (``recurrent``) and from its baselines and statsforecast models only
+  (``statistical``). Its AutoETS / AutoTheta candidates are statsforecast's,
+  so without statsforecast ``best`` draws on baselines and networks only.
 
-How ``CHOSEN`` was chosen: each of ``CANDIDATES`` was fitted (seed 0) on every
-series' train rows minus their last ``h`` and scored on those ``h`` rows (a
-validation split of the training part only; short series take the seasonal
-naive fallback there too, and series with ``season`` rows or fewer left for
-fitting are not scored). The rule, fixed before the run: the lowest mean over
-the three panels of the validation MASE wins. The test rows played no part;
-``VALIDATION`` holds the figures, which ``python -m benchmarks.accuracy_panels
---validate`` recomputes (18 minutes on 2 cores). A caveat of that rule: on the
-shorter M1 validation histories, the 3-season window left 352 of the 617
-series to the seasonal naive fallback (2 seasons: 194), so its M1
-figure partly measures the fallback; 2 seasons won on tourism monthly. The
-rule was kept as fixed.
+How the recurrent candidates' settings were chosen (``--validate``): each
+variant in ``VARIANTS`` was fitted (seed 0) on every series' train rows minus
+their last ``h`` and scored on those ``h`` rows, a validation split of the
+training part; ``VALIDATION`` records the figures. The rule, fixed before the
+run: per strategy, the lowest mean validation MASE over the three panels
+becomes the default. The test rows played no part.
 
 Run: ``python -m benchmarks --only accuracy_panels`` (``--quick``: 6 series a
 panel, one epoch, 8 units: a smoke check whose figures mean nothing).
@@ -88,28 +81,25 @@ DATASETS = (
     Dataset("tourism quarterly", "tourism_quarterly.csv", 4, 8),
 )
 
-# name -> RNNRegressor options, input width in seasons, transforms after Log.
-# Every candidate: strategy="recursive", batch 128, Adam lr 1e-3, clipnorm 1.
-CANDIDATES = {
-    "GRU32 w2s d_s": ({"cell": "gru", "units": 32, "epochs": 30}, 2, ("d_s",)),
-    "GRU32 w3s d_s": ({"cell": "gru", "units": 32, "epochs": 30}, 3, ("d_s",)),
-    "GRU32 w2s d1+d_s": ({"cell": "gru", "units": 32, "epochs": 30}, 2, ("d1", "d_s")),
-    "GRU32 w2s no-diff": ({"cell": "gru", "units": 32, "epochs": 30}, 2, ()),
-    "GRU64 w2s d_s": ({"cell": "gru", "units": 64, "epochs": 30}, 2, ("d_s",)),
+# Recurrent-candidate variants compared on validation (``--validate``):
+# RecurrentSpec options; the first of each strategy is the library's default.
+VARIANTS = {
+    "direct (default)": {"strategy": "direct"},
+    "direct, no deseasonalization": {"strategy": "direct", "deseasonalize": False},
+    "direct, 3 seasons": {"strategy": "direct", "seasons": 3},
+    "direct, 64 units, 4000 steps": {"strategy": "direct", "units": 64, "steps": 4000},
+    "direct, short series padded": {"strategy": "direct", "pad_seasons": 0},
+    "direct, short series padded from 1 season": {
+        "strategy": "direct",
+        "pad_seasons": 1,
+    },
+    "recursive (default)": {"strategy": "recursive"},
 }
-CHOSEN = "GRU32 w3s d_s"
-# From ``--validate`` (seed 0): per panel (M1 monthly, tourism monthly, tourism
-# quarterly) the validation MASE and how many series took the fallback.
-VALIDATION_NAIVE = "seasonal naive (reference, not a candidate)"
-VALIDATION: dict[str, tuple[tuple[float, int], ...]] = {
-    "GRU32 w2s d_s": ((1.4575, 194), (1.7789, 0), (1.8399, 0)),
-    "GRU32 w3s d_s": ((1.3585, 352), (1.8460, 1), (1.8008, 1)),
-    "GRU32 w2s d1+d_s": ((1.7717, 194), (2.3542, 0), (2.5403, 0)),
-    "GRU32 w2s no-diff": ((1.6290, 122), (2.3179, 0), (2.2598, 0)),
-    "GRU64 w2s d_s": ((1.3584, 194), (1.8450, 0), (1.8433, 0)),
-    VALIDATION_NAIVE: ((1.5559, 617), (1.9951, 366), (2.1109, 427)),
-}
-BATCH_SIZE = 128
+# From ``--validate`` (seed 0): validation MASE per panel (M1 monthly, tourism
+# monthly, tourism quarterly) and, in the same order, series that took the
+# candidate's seasonal naive fallback.
+VALIDATION: dict[str, tuple[tuple[float, int], ...]] = {}
+QUICK_STEPS = 20  # recurrent training steps in --quick runs (figures mean nothing)
 
 
 def load(dataset: Dataset, n_series: int | None = None):
@@ -187,63 +177,40 @@ def score(past, actual, forecast, season: int) -> dict:
     }
 
 
-def _transforms(names, season: int):
-    from tsrnn import Difference, Log, Scale
-
-    made = {"d1": lambda: Difference(1), "d_s": lambda: Difference(season)}
-    return [Log(offset=1.0), *(made[name]() for name in names), Scale()]
-
-
-def _options(name: str, quick: bool) -> dict:
-    options = CANDIDATES[name][0]
-    return {**options, "epochs": 1, "units": 8} if quick else options
-
-
-def tsrnn_forecast(train, ids, dataset: Dataset, name: str, quick: bool, seed=0):
-    """One global model's forecasts ``(n, h)`` and which series it forecast.
-
-    The others (too short for the Forecaster) get the seasonal naive forecast.
-    """
+def tsrnn_forecasts(train, dataset: Dataset, quick: bool):
+    """AutoForecaster's three ensembles ``{name: (n, h)}``, the fit, its seconds."""
     import numpy as np
 
-    from tsrnn import Forecaster, RNNRegressor
+    from tsrnn import AutoForecaster
+    from tsrnn.forecasting import candidates
 
-    _, seasons, transforms = CANDIDATES[name]
-    options = _options(name, quick)
-    season, horizon = dataset.season, dataset.horizon
-    width = seasons * season
-    lags = season * transforms.count("d_s") + transforms.count("d1")
-    # Forecaster's rule for the recursive strategy: input_width + 1 + lags rows.
-    need = width + 1 + lags
-    lengths = train.groupby("id", sort=False).size().reindex(ids)
-    fits = lengths.index[lengths.to_numpy() >= need]
-    forecaster = Forecaster(
-        RNNRegressor(
-            **options,
-            batch_size=BATCH_SIZE,
-            jit_compile=False,
-            random_state=seed,
-        ),
-        input_width=width,
-        horizon=horizon,
-        strategy="recursive",
-        transforms=_transforms(transforms, season),
-        id_col="id",
-        time_col="date",
-    )
-    if len(fits):
-        forecaster.fit(train[train["id"].isin(fits)])
-        predicted = forecaster.predict()["value"]
-    past = histories(train, ids)
-    forecast = np.stack(
-        [
-            predicted.loc[i].to_numpy()
-            if i in fits
-            else seasonal_naive(history, season, horizon)
-            for i, history in zip(ids, past, strict=True)
-        ]
-    )
-    return forecast, np.isin(ids, fits)
+    options = {}
+    saved = candidates.TRAINING_STEPS
+    if quick:
+        options = {"n_folds": 1, "n_seeds": 1, "models": ["baseline", "recurrent"]}
+        candidates.TRAINING_STEPS = QUICK_STEPS
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # short-series notes; counted below
+            auto = AutoForecaster(
+                dataset.horizon,
+                id_col="id",
+                time_col="date",
+                season_length=dataset.season,
+                random_state=0,
+                verbose=0,
+                **options,
+            ).fit(train)
+    finally:
+        candidates.TRAINING_STEPS = saved
+    seconds = time.perf_counter() - start
+    ids = train["id"].drop_duplicates().to_numpy()
+    forecasts = {}
+    for name in auto.forecasts_:
+        frame = auto.predict(ensemble=name)["value"]
+        forecasts[name] = np.stack([frame.loc[i].to_numpy() for i in ids])
+    return forecasts, auto, seconds
 
 
 def peers_available() -> bool:
@@ -311,7 +278,7 @@ def _row(name, scores, seconds, n, mape_column):
     cells = [name, f"{scores['smape']:.2f}", f"{scores['mase']:.3f}"]
     if mape_column:
         cells.append(f"{scores['mape']:.2f}")
-    cells += [f"{seconds:.1f}", str(n)]
+    cells += [f"{seconds:.1f}" if seconds == seconds else "(same fit)", str(n)]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -324,11 +291,10 @@ def evaluate(dataset: Dataset, quick: bool):
     past = histories(train, ids)
     season, horizon = dataset.season, dataset.horizon
     mape_column = dataset.name.startswith("tourism")
-    rows, forecasts, results = [], {}, {}
+    rows, results = [], {}
 
     if peers_available():
         for name, (forecast, seconds) in peer_forecasts(train, ids, dataset).items():
-            forecasts[name] = forecast
             results[name] = score(past, actual, forecast, season)
             rows.append(_row(name, results[name], seconds, len(ids), mape_column))
     else:
@@ -340,14 +306,18 @@ def evaluate(dataset: Dataset, quick: bool):
             _row("seasonal naive (numpy, here)", naive, seconds, len(ids), mape_column)
         )
 
-    start = time.perf_counter()
-    forecast, recurrent = tsrnn_forecast(train, ids, dataset, CHOSEN, quick)
-    seconds = time.perf_counter() - start
-    mine = score(past, actual, forecast, season)
-    n_short = int((~recurrent).sum())
-    progress(f"accuracy_panels: {dataset.name} tsrnn {seconds:.1f} s, {mine}")
-    label = f"tsrnn {CHOSEN} ({n_short} short series: seasonal naive)"
-    rows.append(_row(label, mine, seconds, len(ids), mape_column))
+    forecasts, auto, seconds = tsrnn_forecasts(train, dataset, quick)
+    mine = {name: score(past, actual, f, season) for name, f in forecasts.items()}
+    progress(f"accuracy_panels: {dataset.name} AutoForecaster {seconds:.1f} s")
+    labels = {
+        "best": "tsrnn AutoForecaster (chosen ensemble)",
+        "recurrent": "tsrnn AutoForecaster, recurrent-only ensemble",
+        "statistical": "tsrnn AutoForecaster, statistical-only ensemble",
+    }
+    for name, label in labels.items():
+        if name in mine:
+            time_cell = seconds if name == "best" else float("nan")
+            rows.append(_row(label, mine[name], time_cell, len(ids), mape_column))
 
     header = "| method | sMAPE % | MASE |" + (" MAPE % |" if mape_column else "")
     header += " fit+predict, s | series |"
@@ -360,82 +330,81 @@ def evaluate(dataset: Dataset, quick: bool):
         *rows,
         "",
     ]
+    board = auto.leaderboard_
+    members = "; ".join(
+        f"{name}: " + ", ".join(f"{m} {w:.2f}" for m, w in weights.items())
+        for name, weights in auto.ensembles_.items()
+    )
+    lines += [
+        f"Ensembles chosen on the validation folds: {members}.",
+        "",
+        "Validation leaderboard (MASE, mean of the two folds; fallback: series "
+        "too short for the candidate, forecast by its seasonal naive; seconds: "
+        "folds and refit): "
+        + ", ".join(
+            f"{name} {row.mase:.3f}"
+            + (f" ({row.fallback} fallback)" if row.fallback else "")
+            + (f" {row.seconds:.0f} s" if np.isfinite(row.seconds) else "")
+            for name, row in board.iterrows()
+        )
+        + ".",
+        "",
+    ]
     notes = []
     if mape_column:
-        notes.append(f"test values of 0 left out of MAPE: {mine['zeros']}")
-    if mine["unscaled"]:
+        notes.append(f"test values of 0 left out of MAPE: {mine['best']['zeros']}")
+    if mine["best"]["unscaled"]:
         notes.append(
-            f"{mine['unscaled']} series without MASE (no in-sample seasonal change)"
+            f"{mine['best']['unscaled']} series without MASE (no in-sample "
+            "seasonal change)"
         )
     if notes:
         lines += ["Notes: " + "; ".join(notes) + ".", ""]
     if not results:
         lines.append(f"Goals not checked: {MISSING}.")
         return lines
-    lines.append(_verdict(results, mine, "all series"))
-    if n_short and recurrent.any():
-
-        def subset(values):
-            return [v for v, keep in zip(values, recurrent, strict=True) if keep]
-
-        on_recurrent = {
-            name: score(subset(past), actual[recurrent], f[recurrent], season)
-            for name, f in forecasts.items()
-        }
-        mine_recurrent = score(
-            subset(past), actual[recurrent], forecast[recurrent], season
-        )
-        lines += [
-            "",
-            _verdict(
-                on_recurrent,
-                mine_recurrent,
-                f"the {int(recurrent.sum())} series the recurrent model forecast",
-            ),
-        ]
+    lines.append(_verdict(results, mine))
     return lines
 
 
-def _verdict(results: dict, mine: dict, over: str) -> str:
+def _verdict(results: dict, mine: dict) -> str:
     best = min(results, key=lambda n: results[n]["mase"])
     best_mase = results[best]["mase"]
-    gap = (mine["mase"] - best_mase) / best_mase
+    gap = (mine["best"]["mase"] - best_mase) / best_mase
     ets = results["AutoETS"]["mase"]
     beats = "met" if gap <= -GOAL else "not met"
-    over_ets = "met" if mine["mase"] < ets else "not met"
+    recurrent = mine.get("recurrent", {}).get("mase", float("nan"))
+    over_ets = "met" if recurrent < ets else "not met"
     return (
-        f"On {over}: tsrnn MASE {mine['mase']:.3f} vs the best statsforecast model "
-        f"({best}) {best_mase:.3f}: {gap:+.1%}; goal 'beats the best statsforecast "
-        f"model on MASE by at least 3 %': **{beats}**. AutoETS MASE {ets:.3f}; goal "
-        f"'recurrent-only beats AutoETS': **{over_ets}**."
+        f"AutoForecaster MASE {mine['best']['mase']:.3f} vs the best statsforecast "
+        f"model ({best}) {best_mase:.3f}: {gap:+.1%}; goal 'beats the best "
+        f"statsforecast model on MASE by at least 3 %': **{beats}**. Recurrent-only "
+        f"ensemble {recurrent:.3f} vs AutoETS {ets:.3f} "
+        f"({(recurrent - ets) / ets:+.1%}); goal 'recurrent-only beats AutoETS': "
+        f"**{over_ets}**."
     )
 
 
 @register("accuracy_panels")
 def run(quick: bool = False) -> str:
-    """M1 / tourism panels: sMAPE, MASE, MAPE of statsforecast and tsrnn."""
+    """M1 / tourism panels: sMAPE, MASE, MAPE of statsforecast and AutoForecaster."""
     start_load = load_average()
     available = peers_available()
-    _, seasons, transforms = CANDIDATES[CHOSEN]
-    options = _options(CHOSEN, quick)
     lines = [
         "Competition test parts (the `split` column), fitted on train rows only; "
         "one forecast of h steps from the end of each series' train part. "
         "Means over series. statsforecast: one model per call, `n_jobs=1`; "
-        "tsrnn: one global model per panel (TensorFlow's default threads). "
+        "tsrnn: `AutoForecaster(h, id_col='id', time_col='date', "
+        "season_length=season, random_state=0)` with its defaults (2 folds, 3 "
+        "seeds per recurrent member), one fit per panel; its time covers the "
+        "search, the refit and the forecast (TensorFlow's default threads). "
         f"Load average (1/5/15 min) at start {start_load}."
-        + (" QUICK RUN: 6 series a panel, 1 epoch, 8 units." if quick else ""),
-        "",
-        f"tsrnn configuration `{CHOSEN}` (chosen on a validation split of the "
-        "train rows, see below): `Forecaster(RNNRegressor("
-        + ", ".join(f"{k}={v!r}" for k, v in options.items())
-        + f", batch_size={BATCH_SIZE}, random_state=0), input_width={seasons} "
-        "seasons, strategy='recursive', transforms=[Log(offset=1.0)"
-        + "".join(
-            ", Difference(1)" if t == "d1" else ", Difference(season)"
-            for t in transforms
-        )
-        + ", Scale()], id_col='id', time_col='date')`; one seed.",
+        + (
+            " QUICK RUN: 6 series a panel, baselines and networks only, 1 fold, "
+            f"{QUICK_STEPS} training steps: figures mean nothing."
+            if quick
+            else ""
+        ),
         "",
     ]
     if available:
@@ -453,29 +422,19 @@ def run(quick: bool = False) -> str:
         lines += [*evaluate(dataset, quick), ""]
     if VALIDATION:
         lines += [
-            "Validation MASE, the choice (train rows minus the last h of each "
-            "series; scored: series with more than one season left, 592 / 366 / "
-            "427; seed 0; rule: lowest mean wins; in brackets: series, of all, "
-            "that took the seasonal naive fallback):",
+            "How the recurrent candidates' defaults were chosen (`--validate`: "
+            "train rows minus the last h of each series, scored on those h; "
+            "seed 0; MASE, in brackets the series that took the candidate's "
+            "seasonal naive fallback; rule: per strategy, the lowest mean wins):",
             "",
-            "| candidate | M1 monthly | tourism monthly | tourism quarterly | mean |",
+            "| variant | M1 monthly | tourism monthly | tourism quarterly | mean |",
             "|---|---:|---:|---:|---:|",
         ]
         for name, values in VALIDATION.items():
-            mark = " **(chosen)**" if name == CHOSEN else ""
-            cells = " | ".join(
-                f"{v:.3f}" if name == VALIDATION_NAIVE else f"{v:.3f} ({n})"
-                for v, n in values
-            )
+            cells = " | ".join(f"{v:.3f} ({n})" for v, n in values)
             mean = sum(v for v, _ in values) / len(values)
-            lines.append(f"| {name}{mark} | {cells} | {mean:.3f} |")
-        lines += [
-            "",
-            "Caveat: on the shorter M1 validation histories the 3-season window "
-            "left more series to the fallback, so its M1 figure partly measures "
-            "the fallback; the rule was fixed before the run and kept.",
-            "",
-        ]
+            lines.append(f"| {name} | {cells} | {mean:.3f} |")
+        lines.append("")
     lines.append(
         "Published reference numbers: `shared/data/PROVENANCE.md` lists none for "
         "these panels (published tables used other implementations); the "
@@ -484,33 +443,30 @@ def run(quick: bool = False) -> str:
     return "\n".join(lines)
 
 
-def validate() -> dict:
-    """``VALIDATION``: per candidate and panel, validation MASE and fallbacks."""
-    import numpy as np
+def validate(names=None) -> dict:
+    """``VALIDATION``: per variant and panel, validation MASE and fallbacks."""
+    from tsrnn import AutoForecaster
+    from tsrnn.forecasting.candidates import RecurrentSpec, _Recurrent
 
     quiet_tensorflow()
-    table = {name: [] for name in [*CANDIDATES, VALIDATION_NAIVE]}
+    table = {name: [] for name in names or VARIANTS}
     for dataset in DATASETS:
         train, ids, _ = load(dataset)
         fit_part, actual = holdout(train, dataset.horizon)
         past = histories(fit_part, ids)
-        scored = np.array([len(h) > dataset.season for h in past])
-        kept = [h for h, s in zip(past, scored, strict=True) if s]
+        reader = AutoForecaster(dataset.horizon, id_col="id", time_col="date")
+        history = reader._read(fit_part)
         for name in table:
-            if name == VALIDATION_NAIVE:
-                forecast = np.stack(
-                    [seasonal_naive(h, dataset.season, dataset.horizon) for h in past]
-                )
-                recurrent = np.zeros(len(ids), dtype=bool)
-            else:
-                forecast, recurrent = tsrnn_forecast(
-                    fit_part, ids, dataset, name, False
-                )
-            result = score(kept, actual[scored], forecast[scored], dataset.season)
-            table[name].append((result["mase"], int((~recurrent).sum())))
+            spec = RecurrentSpec(name, **VARIANTS[name])
+            model = _Recurrent(spec, dataset.season, dataset.horizon, [0])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                forecast = model.fit(history).forecast(dataset.horizon)
+            result = score(past, actual, forecast, dataset.season)
+            table[name].append((result["mase"], model.n_fallback_))
             progress(
                 f"validate {dataset.name} {name}: MASE {result['mase']:.3f}, "
-                f"{table[name][-1][1]} fallback, {int(scored.sum())} scored"
+                f"{model.n_fallback_} fallback"
             )
     return {name: tuple(values) for name, values in table.items()}
 
@@ -521,9 +477,11 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--validate", action="store_true", help="recompute VALIDATION and print it"
     )
+    parser.add_argument("--variants", help="comma-separated VARIANTS to validate")
     args = parser.parse_args(argv)
     if args.validate:
-        for name, values in validate().items():
+        names = args.variants.split(",") if args.variants else None
+        for name, values in validate(names).items():
             cells = ", ".join(f"({v:.4f}, {n})" for v, n in values)
             print(f"    {name!r}: ({cells}),")
         return

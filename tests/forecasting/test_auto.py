@@ -212,6 +212,15 @@ def test_bad_panels_raise_clear_errors(quarterly):
         _auto(models=["baseline"]).fit(gappy)
     filled = _auto(models=["baseline"], nan_policy="interpolate").fit(gappy)
     assert np.isfinite(filled.predict()["value"]).all()
+    monthly = pd.DataFrame(
+        {
+            "id": "m",
+            "date": pd.date_range("2000-01-01", periods=40, freq="MS"),
+            "value": np.arange(40.0) + 1,
+        }
+    )
+    with pytest.raises(ValueError, match="must share one frequency"):
+        _auto(models=["baseline"]).fit(pd.concat([quarterly, monthly]))
 
 
 def test_progress_lines_go_to_stderr(quarterly, capsys):
