@@ -164,6 +164,19 @@ def test_time_budget_skips_expensive_candidates_with_a_warning(
         auto.predict(ensemble="recurrent")
 
 
+def test_a_failing_candidate_is_left_out_with_a_warning(quarterly, monkeypatch):
+    def broken(self, history):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(candidates._Recurrent, "fit", broken)
+    with pytest.warns(TrainingWarning, match="candidates failed and were left out"):
+        auto = _auto(models=["baseline", "gru_direct"]).fit(quarterly)
+    status = auto.leaderboard_.loc["gru_direct", "status"]
+    assert status == "failed: RuntimeError: out of memory"
+    assert "recurrent" not in auto.ensembles_
+    assert np.isfinite(auto.predict()["value"]).all()
+
+
 def test_statistical_candidates_need_statsforecast(quarterly, monkeypatch):
     monkeypatch.setattr(candidates, "statistical_available", lambda: False)
     with pytest.raises(ValueError, match="needs statsforecast"):

@@ -199,6 +199,7 @@ class AutoForecaster(BaseEstimator):
         for name in names:
             candidate = _candidates.make_candidate(name, season, horizon, seeds[:1])
             record = {"family": candidate.family, "seconds": 0.0, "fallback": 0}
+            record["status"] = ""
             records[name] = record
             forecasts = []
             for f, (cut, _actual, _scale) in enumerate(folds, start=1):
@@ -207,7 +208,15 @@ class AutoForecaster(BaseEstimator):
                     break
                 began = time.perf_counter()
                 model = _candidates.make_candidate(name, season, horizon, seeds[:1])
-                forecasts.append(model.fit(cut).forecast(horizon))
+                try:
+                    forecasts.append(model.fit(cut).forecast(horizon))
+                except Exception as error:
+                    # A statistical or recurrent candidate that fails on this
+                    # data is left out, with its error; a baseline never fails.
+                    if candidate.family == "baseline":
+                        raise
+                    record["status"] = f"failed: {type(error).__name__}: {error}"
+                    break
                 record["seconds"] += time.perf_counter() - began
                 record["fallback"] = max(record["fallback"], model.n_fallback_)
                 self._say(
@@ -216,7 +225,14 @@ class AutoForecaster(BaseEstimator):
             else:
                 record["status"] = "scored"
                 fold_forecasts[name] = forecasts
-        skipped = [n for n, r in records.items() if r["status"] != "scored"]
+        failed = {n: r["status"] for n, r in records.items() if "failed" in r["status"]}
+        if failed:
+            warnings.warn(
+                f"candidates failed and were left out: {failed}",
+                TrainingWarning,
+                stacklevel=2,
+            )
+        skipped = [n for n, r in records.items() if "skipped" in r["status"]]
         if skipped:
             warnings.warn(
                 f"time_budget={self.time_budget!r} s ran out: candidates "
