@@ -11,12 +11,9 @@ The full run reads ``tourism_quarterly.csv`` from ``TSRNN_DATA_DIR`` (default
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
-import nbformat
-from _nbtools import execute, python_notebook
+from _nbtools import python_notebook, write_notebook
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 HERE = Path(__file__).resolve().parent
@@ -204,17 +201,7 @@ and listed as such.
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--execute", action="store_true")
-    args = parser.parse_args(argv)
-    path = HERE / NAME
-    nb = build()
-    if args.execute:
-        seconds = execute(nb, HERE)
-        print(f"{NAME}: full run {seconds:.0f} s", file=sys.stderr)
-    nbformat.validate(nb)
-    nbformat.write(nb, path)
-    return 0
+    return write_notebook(NAME, build, argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -80,3 +80,23 @@ def execute(notebook, folder: Path) -> float:
         os.environ.update(saved)
     strip_tf_noise(notebook)
     return time.perf_counter() - start
+
+
+def write_notebook(name: str, build, argv=None, description: str = "") -> int:
+    """A one-notebook builder's command line: write ``name``; ``--execute`` runs it."""
+    import argparse
+    import sys
+
+    import nbformat
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--execute", action="store_true")
+    args = parser.parse_args(argv)
+    folder = Path(__file__).resolve().parent
+    notebook = build()
+    if args.execute:
+        seconds = execute(notebook, folder)
+        print(f"{name}: full run {seconds:.0f} s", file=sys.stderr)
+    nbformat.validate(notebook)
+    nbformat.write(notebook, folder / name)
+    return 0

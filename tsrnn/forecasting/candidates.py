@@ -72,8 +72,10 @@ def seasonal_naive(series, season: int, steps: int) -> np.ndarray:
 # ---------------------------------------------------------------- baselines
 
 
-class _Baseline:
-    family = "baseline"
+class _Local:
+    """A model fitted per series at forecast time: ``fit`` keeps the values."""
+
+    family = ""
 
     def __init__(self, name: str, season: int):
         self.name = name
@@ -83,6 +85,10 @@ class _Baseline:
     def fit(self, history):
         self.series_ = series_values(history)
         return self
+
+
+class _Baseline(_Local):
+    family = "baseline"
 
     def forecast(self, steps: int) -> np.ndarray:
         m = self.season
@@ -125,17 +131,8 @@ def statistical_available() -> bool:
     return True
 
 
-class _Statistical:
+class _Statistical(_Local):
     family = "statistical"
-
-    def __init__(self, name: str, season: int):
-        self.name = name
-        self.season = season
-        self.n_fallback_ = 0
-
-    def fit(self, history):
-        self.series_ = series_values(history)
-        return self
 
     def forecast(self, steps: int) -> np.ndarray:
         import warnings
