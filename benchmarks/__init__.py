@@ -32,6 +32,8 @@ MODULES = (
     "outofcore_memory",
     "global_models",
     "accuracy_panels",
+    "probabilistic_panels",
+    "anomaly_scores",
 )
 
 # name -> run(quick) returning a markdown section.
