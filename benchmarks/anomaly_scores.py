@@ -15,7 +15,8 @@ the score a point model would give. A spike also raises the scores of the
 months whose windows contain it, and, through ``Difference(12)``, of the month
 a year later: those count as false alarms here.
 
-Run: ``python -m benchmarks --only anomaly_scores`` (``--quick``: 2 epochs).
+Run: ``python -m benchmarks --only anomaly_scores`` (``--quick``: 2 epochs, one
+seed).
 """
 
 from __future__ import annotations
@@ -60,11 +61,10 @@ def one_run(series, seed: int, quick: bool) -> dict:
     scores = forecaster.sequence_scores(spiked)["Passengers"]
     labels = scores.index.isin(series.index[where])
     # The point forecast's one-step absolute error, from the same windows.
-    point = []
-    for stamp in scores.index:
-        past = spiked[spiked.index < stamp]
-        point.append(float(forecaster.predict(past, horizon=1).iloc[0, 0]))
-    error = np.abs(spiked.loc[scores.index].to_numpy() - np.array(point))
+    history = forecaster.read(spiked)
+    first = len(spiked) - len(scores)
+    paths = forecaster.forecast_paths(history, [range(first, len(spiked))], 1)
+    error = np.abs(spiked.loc[scores.index].to_numpy() - paths.values[:, 0, 0])
     top = np.argsort(-scores.to_numpy())[:N_ANOMALIES]
     top_error = np.argsort(-error)[:N_ANOMALIES]
     return {
@@ -99,8 +99,9 @@ def run(quick: bool = False) -> str:
         f"{N_ANOMALIES} |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
-    results = [one_run(series, seed, quick) for seed in SEEDS]
-    for seed, r in zip(SEEDS, results, strict=True):
+    seeds = SEEDS[:1] if quick else SEEDS
+    results = [one_run(series, seed, quick) for seed in seeds]
+    for seed, r in zip(seeds, results, strict=True):
         lines.append(
             f"| {seed} | {r['scored']} | {r['auc']:.3f} | {r['hits']} | "
             f"{r['auc_error']:.3f} | {r['hits_error']} |"
