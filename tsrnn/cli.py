@@ -204,7 +204,8 @@ def run_classify(args) -> int:
         rnn.set_params(units=args.units)
     if args.epochs is not None:
         rnn.set_params(epochs=args.epochs)
-    models = {args.model: rnn}
+    label = args.model + ("_fcn" if args.architecture == "rnn_fcn" else "")
+    models = {label: rnn}
     if not isinstance(X_train, list):
         models["dense"] = DenseClassifier(epochs=args.epochs or 100, **settings)
     rows = []
@@ -213,7 +214,7 @@ def run_classify(args) -> int:
         model.fit(X_train, y_train)
         predicted = model.predict(X_test)
         rows.append({"model": name, "accuracy": accuracy_score(y_test, predicted)})
-        if name == args.model:
+        if name == label:
             best, best_predicted = model, predicted
     table = pd.DataFrame(rows).set_index("model")
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
@@ -223,7 +224,7 @@ def run_classify(args) -> int:
         index=pd.Index(labels, name="true"),
         columns=pd.Index(labels, name="predicted"),
     )
-    print(f"\nconfusion matrix ({args.model}):")
+    print(f"\nconfusion matrix ({label}):")
     print(matrix.to_string())
     if args.output:
         output = Path(args.output)
@@ -307,9 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--label-col", help="CSV label column (default: 'label')")
     classify.add_argument(
         "--model",
-        default="lstm",
-        choices=["lstm", "gru", "rnn"],
-        help="recurrent cell (default: lstm)",
+        default="gru",
+        choices=["gru", "lstm", "rnn"],
+        help="recurrent cell (default: gru, with --architecture rnn_fcn: GRU-FCN)",
     )
     classify.add_argument(
         "--architecture",
