@@ -103,8 +103,9 @@ def test_model_saves_and_loads_with_its_custom_layers(tmp_path):
     ("kwargs", "error", "pattern"),
     [
         (dict(kernel_sizes=(3,)), ValueError, r"`kernel_sizes` must be as long as"),
-        (dict(kernel_sizes=3), TypeError, r"`kernel_sizes` must be a list"),
-        (dict(filters=(4, 0)), ValueError, r"`units` must be a list of positive"),
+        (dict(kernel_sizes=3), TypeError, r"`kernel_sizes` must be a non-empty"),
+        (dict(filters=(4, 0)), ValueError, r"`filters` must be a positive integer"),
+        (dict(filters=()), TypeError, r"`filters` must be a non-empty list"),
         (dict(cell="lstmfcn"), ValueError, r"`cell` must be one of"),
         (dict(output_shape=(2, 3)), TypeError, r"`output_shape` must be a positive"),
     ],

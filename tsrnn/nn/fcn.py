@@ -212,14 +212,16 @@ class AttentionPooling(_Masked):
         return config
 
 
+def _check_blocks(name, values, fix):
+    if not isinstance(values, list | tuple) or not values:
+        raise TypeError(message(name, "a non-empty list of positive ints", values, fix))
+    return [check_int(name, value, fix=fix) for value in values]
+
+
 def _check_conv(filters, kernel_sizes):
     fix = "Pass one positive int per convolution block, e.g. (128, 256, 128)."
-    filters = check_units(filters)
-    if isinstance(kernel_sizes, int) or not isinstance(kernel_sizes, list | tuple):
-        raise TypeError(
-            message("kernel_sizes", "a list of positive ints", kernel_sizes, fix)
-        )
-    kernels = [check_int("kernel_sizes", k, fix=fix) for k in kernel_sizes]
+    filters = _check_blocks("filters", filters, fix)
+    kernels = _check_blocks("kernel_sizes", kernel_sizes, fix)
     if len(kernels) != len(filters):
         raise ValueError(
             message(
