@@ -125,11 +125,10 @@ class RNNClassifier(KerasClassifier):
     convolutional branch (three Conv1D blocks of 128, 256 and 128 filters, kernels
     8, 5 and 3, batch normalization and ReLU, then global average pooling) beside
     a recurrent branch (``cell``: GRU-FCN by default, LSTM-FCN with
-    ``cell="lstm"``), concatenated. For
-    multivariate series squeeze-and-excite blocks follow the first two
-    convolution blocks (MLSTM-FCN). The recurrent branch reads the series in time
-    order, one step per timestep, not the transposed ("dimension-shuffled")
-    input of the papers' reference code. With ``architecture="rnn"`` the network
+    ``cell="lstm"``), concatenated. For multivariate series squeeze-and-excite
+    blocks follow the first two convolution blocks (MLSTM-FCN). The recurrent
+    branch reads the series in time order, one step per timestep, not the
+    transposed ("dimension-shuffled") input of the papers' reference code. With ``architecture="rnn"`` the network
     is the recurrent layer(s) alone (:func:`tsrnn.build_rnn`).
 
     The network ends in a softmax over ``classes_`` (two units for binary
