@@ -104,9 +104,10 @@ class ProbabilisticMixin:
                 position = tuple(int(i) for i in np.argwhere(bad)[0])
                 raise ValueError(
                     "`y` must hold non-negative integer counts with "
-                    f"distribution='negative_binomial'. Got y={y[position]!r} at "
-                    f"position {position}. Use distribution='normal' or "
-                    "'student_t' for real values."
+                    f"distribution='negative_binomial'. Got y={float(y[position])!r} "
+                    f"at position {position}. Use distribution='normal' or "
+                    "'student_t' for real values; in a Forecaster, leave out "
+                    "transforms and scalers that change the counts."
                 )
         targets = y.reshape(len(y), 1, 1) if y.ndim == 1 else y
         targets = targets[:, np.newaxis, :] if targets.ndim == 2 else targets
