@@ -225,10 +225,11 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
         Layer normalization after every recurrent layer.
     return_sequences : bool, default=False
         Many-to-many: one output per input step.
-    instance_norm : bool, default=False
+    instance_norm : bool or "mean", default=False
         Learn the change from each window's last value of the target columns
-        (the first ``k`` input features); see :func:`tsrnn.build_rnn` and,
-        for the encoder-decoder, :func:`tsrnn.build_seq2seq`.
+        (the first ``k`` input features), or from the window's mean with
+        ``"mean"``; see :func:`tsrnn.build_rnn` and, for the encoder-decoder
+        (last value only), :func:`tsrnn.build_seq2seq`.
     distribution : {None, "normal", "student_t", "negative_binomial"}, default=None
         Forecast a predictive distribution, trained by maximum likelihood
         (DeepAR): each window is divided by the mean absolute value of its

@@ -203,6 +203,7 @@ class RecurrentSpec:
     steps: int | None = None
     pad_seasons: float | None = None
     batch: int | None = None
+    level: str = "last"
 
 
 RECURRENT = (
@@ -312,7 +313,9 @@ class _Recurrent:
             estimator = RNNRegressor(
                 cell="gru",
                 units=spec.units,
-                instance_norm=spec.strategy == "direct",
+                instance_norm=(spec.level if spec.level == "mean" else True)
+                if spec.strategy == "direct"
+                else False,
                 epochs=epochs,
                 batch_size=batch,
                 learning_rate=1e-3,

@@ -133,15 +133,17 @@ def build_rnn(
         Activation of the head: None for regression, "softmax" with
         ``output_shape=n_classes`` or "sigmoid" with ``output_shape=1`` for
         classification.
-    instance_norm : bool, default=False
+    instance_norm : bool or "mean", default=False
         Per-window normalization for forecasting (RevIN without the learnable
         affine part, as in SegRNN): subtract each window's last value of the
         target features (the last *real* step under masking) from those input
         features, and add it back to every output. The network then learns the
         change from the last observation, which helps on long horizons and
-        drifting levels. With ``return_sequences=True`` the window's first value
-        is used instead, so the output at step t depends only on steps up to t.
-        Needs a linear head.
+        drifting levels. ``"mean"`` subtracts the window's mean instead (of its
+        real steps), a steadier level for noisy series. With
+        ``return_sequences=True`` the window's first value is used instead, so
+        the output at step t depends only on steps up to t (``"mean"`` would
+        let it see later steps and is refused). Needs a linear head.
     target_index : int, sequence of int or None, default=None
         Input columns holding the targets, in output order (used by
         ``instance_norm``). None: the first ``n_targets`` columns, where
@@ -184,7 +186,15 @@ def build_rnn(
     if instance_norm:
         check_linear_activation(output_activation)
         targets = check_target_index(target_index, output_shape[-1], n_features)
+        if instance_norm == "mean" and return_sequences:
+            raise ValueError(
+                "`instance_norm` must be True, not 'mean', with "
+                "return_sequences=True: the window mean would let the output at "
+                "step t see later steps. Got instance_norm='mean'."
+            )
         reference = "first" if return_sequences else "last"
+        if instance_norm == "mean":
+            reference = "mean"
         norm = InstanceNorm(targets, reference=reference, name="instance_norm")
         x, level = norm([values, mask] if masking else values)
 

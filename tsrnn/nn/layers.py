@@ -59,11 +59,13 @@ class InstanceNorm(keras.layers.Layer):
     ----------
     target_index : sequence of int
         Columns of ``values`` that hold the targets, in output order.
-    reference : {"last", "first"}, default="last"
+    reference : {"last", "first", "mean"}, default="last"
         Which step gives the level: the last real step (forecasting: the most
-        recent value, what a naive forecast predicts), or the first real step
+        recent value, what a naive forecast predicts), the first real step
         (used for aligned many-to-many outputs, so that the output at step t does
-        not see inputs after t). With a mask, padded steps are skipped.
+        not see inputs after t), or the mean of the real steps (RevIN's
+        instance mean, less noisy than one value). With a mask, padded steps
+        are skipped.
 
     Examples
     --------
@@ -76,9 +78,10 @@ class InstanceNorm(keras.layers.Layer):
 
     def __init__(self, target_index, reference="last", **kwargs):
         super().__init__(**kwargs)
-        if reference not in ("last", "first"):
+        if reference not in ("last", "first", "mean"):
             raise ValueError(
-                f"`reference` must be 'last' or 'first'. Got reference={reference!r}."
+                "`reference` must be 'last', 'first' or 'mean'. Got "
+                f"reference={reference!r}."
             )
         self.target_index = [int(i) for i in target_index]
         self.reference = reference
@@ -89,7 +92,16 @@ class InstanceNorm(keras.layers.Layer):
         else:
             values, mask = inputs, None
         targets = ops.take(values, self.target_index, axis=-1)
-        if mask is None:
+        if self.reference == "mean":
+            if mask is None:
+                level = ops.mean(targets, axis=1)
+            else:
+                real = ops.expand_dims(ops.cast(mask, "bool"), -1)
+                # A where-select: padded garbage may be inf/NaN.
+                total = ops.sum(ops.where(real, targets, ops.zeros_like(targets)), 1)
+                count = ops.sum(ops.cast(real, targets.dtype), 1)
+                level = total / ops.maximum(count, 1.0)
+        elif mask is None:
             level = targets[:, -1, :] if self.reference == "last" else targets[:, 0]
         else:
             steps = ops.shape(values)[1]
