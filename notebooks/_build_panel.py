@@ -143,7 +143,12 @@ scores.rename("test MASE").round(3).to_frame()
         md(r"""
 The `recurrent` row is the networks alone; `statistical` is what the
 baselines (and statsforecast, when installed) reach without them; `best` is
-the chosen combination. `benchmarks/RESULTS.md` (section `accuracy_panels`)
+the chosen combination. Each ensemble obeys the same rule: nothing that lost
+to seasonal naive on the validation folds is picked. When the networks lose
+there (read their `mase_fold` columns: a network can win one fold and lose
+the other by more), the `recurrent` ensemble is seasonal naive itself and
+`best` does without them: the leaderboard shows the evidence for either
+outcome. `benchmarks/RESULTS.md` (section `accuracy_panels`)
 has the same comparison on all three competition panels beside
 statsforecast's AutoETS, AutoTheta and AutoARIMA, run in the same process.
 
