@@ -195,36 +195,7 @@ class AutoForecaster(BaseEstimator):
         folds = self._folds(history, horizon)
         seeds = self._seeds()
 
-        records, fold_forecasts = {}, {}
-        for name in names:
-            candidate = _candidates.make_candidate(name, season, horizon, seeds[:1])
-            record = {"family": candidate.family, "seconds": 0.0, "fallback": 0}
-            record["status"] = ""
-            records[name] = record
-            forecasts = []
-            for f, (cut, _actual, _scale) in enumerate(folds, start=1):
-                if not self._affordable(candidate.family, record, f, start):
-                    record["status"] = "skipped: time budget"
-                    break
-                began = time.perf_counter()
-                model = _candidates.make_candidate(name, season, horizon, seeds[:1])
-                try:
-                    forecasts.append(model.fit(cut).forecast(horizon))
-                except Exception as error:
-                    # A statistical or recurrent candidate that fails on this
-                    # data is left out, with its error; a baseline never fails.
-                    if candidate.family == "baseline":
-                        raise
-                    record["status"] = f"failed: {type(error).__name__}: {error}"
-                    break
-                record["seconds"] += time.perf_counter() - began
-                record["fallback"] = max(record["fallback"], model.n_fallback_)
-                self._say(
-                    f"{name}: fold {f}/{len(folds)} {time.perf_counter() - began:.1f} s"
-                )
-            else:
-                record["status"] = "scored"
-                fold_forecasts[name] = forecasts
+        records, fold_forecasts = self._search(names, folds, season, seeds, start)
         failed = {n: r["status"] for n, r in records.items() if "failed" in r["status"]}
         if failed:
             warnings.warn(
@@ -256,25 +227,7 @@ class AutoForecaster(BaseEstimator):
             {m for ens in self.ensembles_.values() for m in ens}
             | {"naive", "seasonal_naive"}
         )
-        final = {}
-        for name in members:
-            began = time.perf_counter()
-            model = _candidates.make_candidate(
-                name, season, horizon, seeds[: max(1, self.n_seeds)]
-            )
-            final[name] = model.fit(history).forecast(horizon)
-            records[name]["seconds"] += time.perf_counter() - began
-            record = records[name]
-            record["fallback"] = max(record["fallback"], model.n_fallback_)
-            self._say(f"{name}: refit on the whole history")
-            if model.n_fallback_ and model.family == "recurrent":
-                warnings.warn(
-                    f"{model.n_fallback_} of {len(lengths)} series are too short "
-                    f"for {name} (input width {model.width_} + its horizon); "
-                    "they get its seasonal naive forecast.",
-                    DataWarning,
-                    stacklevel=2,
-                )
+        final = self._refit(members, history, season, seeds, records)
         self.member_forecasts_ = final
         self.forecasts_ = {
             ens: sum(w * final[m] for m, w in weights.items())
@@ -347,8 +300,68 @@ class AutoForecaster(BaseEstimator):
 
     # ------------------------------------------------------------- internals
 
+    def _search(self, names, folds, season: int, seeds, start) -> tuple:
+        """Fit and forecast every candidate on every fold; records, forecasts."""
+        horizon = self._horizon
+        records, fold_forecasts = {}, {}
+        for name in names:
+            candidate = _candidates.make_candidate(name, season, horizon, seeds[:1])
+            record = {"family": candidate.family, "seconds": 0.0, "fallback": 0}
+            record["status"] = ""
+            records[name] = record
+            forecasts = []
+            for f, (cut, _actual, _scale) in enumerate(folds, start=1):
+                if not self._affordable(candidate.family, record, f, start):
+                    record["status"] = "skipped: time budget"
+                    break
+                began = time.perf_counter()
+                model = _candidates.make_candidate(name, season, horizon, seeds[:1])
+                try:
+                    forecasts.append(model.fit(cut).forecast(horizon))
+                except Exception as error:
+                    # A statistical or recurrent candidate that fails on this
+                    # data is left out, with its error; a baseline never fails.
+                    if candidate.family == "baseline":
+                        raise
+                    record["status"] = f"failed: {type(error).__name__}: {error}"
+                    break
+                record["seconds"] += time.perf_counter() - began
+                record["fallback"] = max(record["fallback"], model.n_fallback_)
+                self._say(
+                    f"{name}: fold {f}/{len(folds)} {time.perf_counter() - began:.1f} s"
+                )
+            else:
+                record["status"] = "scored"
+                fold_forecasts[name] = forecasts
+        return records, fold_forecasts
+
+    def _refit(self, members, history, season: int, seeds, records) -> dict:
+        """Each member refitted on the whole history: ``name -> (n, horizon)``."""
+        horizon = self._horizon
+        lengths = history.lengths
+        final = {}
+        for name in members:
+            began = time.perf_counter()
+            model = _candidates.make_candidate(
+                name, season, horizon, seeds[: max(1, self.n_seeds)]
+            )
+            final[name] = model.fit(history).forecast(horizon)
+            records[name]["seconds"] += time.perf_counter() - began
+            record = records[name]
+            record["fallback"] = max(record["fallback"], model.n_fallback_)
+            self._say(f"{name}: refit on the whole history")
+            if model.n_fallback_ and model.family == "recurrent":
+                warnings.warn(
+                    f"{model.n_fallback_} of {len(lengths)} series are too short "
+                    f"for {name} (input width {model.width_} + its horizon); "
+                    "they get its seasonal naive forecast.",
+                    DataWarning,
+                    stacklevel=2,
+                )
+        return final
+
     def _check_params(self) -> int:
-        horizon = check_int("horizon", self.horizon)
+        horizon = self._horizon = check_int("horizon", self.horizon)
         check_int("n_folds", self.n_folds)
         check_int("n_seeds", self.n_seeds)
         if self.season_length is not None:
