@@ -356,7 +356,7 @@ class AutoForecaster(BaseEstimator):
                     f"for {name} (input width {model.width_} + its horizon); "
                     "they get its seasonal naive forecast.",
                     DataWarning,
-                    stacklevel=2,
+                    stacklevel=3,
                 )
         return final
 
