@@ -211,3 +211,11 @@ def test_probabilistic_methods_raise_on_bad_calls(normal_iid):
         model.predict_quantiles(X[:2], [0.0, 0.5])
     with pytest.raises(ValueError, match=r"`y` must have shape \(2,\)"):
         model.log_likelihood(X[:2], y[:3])
+
+
+def test_targets_that_are_not_inputs_are_forecast_without_scaling():
+    X = np.random.default_rng(4).normal(size=(40, 6, 1))
+    y = np.random.default_rng(5).normal(size=(40, 3))
+    model = RNNRegressor(distribution="normal", **FAST).fit(X, y)
+    assert model.predict(X[:2]).shape == (2, 3)
+    assert model.sample(X[:2], 4, random_state=0).shape == (2, 3, 4)

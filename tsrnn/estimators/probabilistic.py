@@ -5,7 +5,8 @@ trains its network by maximum likelihood and ``RNNRegressor(quantiles=[...])``
 on the mean pinball loss of those levels (see :mod:`tsrnn.nn.distributions`).
 Both scale each window by the mean absolute value of its target columns (the
 first ``k`` input features, as DeepAR does) and rescale the outputs, so one
-network serves series of any magnitude.
+network serves series of any magnitude (when ``y`` has more columns than ``X``
+has features, the targets are not among the inputs and nothing is scaled).
 
 :class:`ProbabilisticMixin` gives the regressor what a distribution answers:
 
@@ -122,12 +123,6 @@ class ProbabilisticMixin:
                 "sequences of unequal lengths. Pad them to one width first."
             )
         horizon, n_targets, _ = output_shape
-        if n_targets > values_shape[2]:
-            raise ValueError(
-                f"`X` must hold the {n_targets} target column(s) first with a "
-                "distribution or quantile head (each window is scaled by their "
-                f"mean absolute value). Got X with {values_shape[2]} feature(s)."
-            )
         model = distributions.build_probabilistic(
             build_rnn,
             tuple(values_shape[1:]),
@@ -135,6 +130,9 @@ class ProbabilisticMixin:
             n_targets,
             distribution=self.distribution,
             quantiles=self.quantiles,
+            # y with more columns than X: the targets are not among the
+            # inputs, so there is no window scale to read.
+            scaling=n_targets <= values_shape[2],
             cell=self.cell,
             units=self.units,
             bidirectional=self.bidirectional,

@@ -53,6 +53,7 @@ __all__ = [
     "Normal",
     "QuantileHead",
     "StudentT",
+    "UnitScale",
     "build_probabilistic",
     "draw",
     "get_head",
@@ -307,6 +308,35 @@ class MeanScale(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="tsrnn")
+class UnitScale(keras.layers.Layer):
+    """``[values, ones (batch, n_targets)]``: no scaling, for targets not in the input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _, scale = UnitScale(2)(np.zeros((3, 4, 1)))
+    >>> np.asarray(scale).shape
+    (3, 2)
+    """
+
+    def __init__(self, n_targets, **kwargs):
+        super().__init__(**kwargs)
+        self.n_targets = int(n_targets)
+
+    def call(self, values):
+        ones = ops.ones((ops.shape(values)[0], self.n_targets), dtype=values.dtype)
+        return [values, ones]
+
+    def compute_output_shape(self, input_shape):
+        return [tuple(input_shape), (input_shape[0], self.n_targets)]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(n_targets=self.n_targets)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="tsrnn")
 class DistributionParams(keras.layers.Layer):
     """Turn a head's raw outputs into distribution parameters in target units.
 
@@ -370,6 +400,7 @@ def build_probabilistic(
     distribution=None,
     quantiles=None,
     target_index=None,
+    scaling=True,
     name=None,
     **kwargs,
 ):
@@ -393,6 +424,9 @@ def build_probabilistic(
     target_index : sequence of int, default=None
         Input columns holding the targets, scaled by :class:`MeanScale`
         (default: the first ``n_targets``).
+    scaling : bool, default=True
+        False: no window scaling (:class:`UnitScale`), for targets that are
+        not among the inputs.
     name : str, default=None
 
     Returns
@@ -410,10 +444,14 @@ def build_probabilistic(
     head = get_head(distribution, quantiles)
     horizon = check_int("horizon", horizon)
     n_targets = check_int("n_targets", n_targets)
-    targets = check_target_index(target_index, n_targets, input_shape[-1])
     values = keras.Input(tuple(input_shape), name="values")
-    scaled, scale = MeanScale(targets, name="mean_scale")(values)
-    inner_shape = (input_shape[0], input_shape[1] + n_targets)
+    if scaling:
+        targets = check_target_index(target_index, n_targets, input_shape[-1])
+        scaled, scale = MeanScale(targets, name="mean_scale")(values)
+        inner_shape = (input_shape[0], input_shape[1] + n_targets)
+    else:
+        scaled, scale = UnitScale(n_targets, name="unit_scale")(values)
+        inner_shape = tuple(input_shape)
     inner = network_builder(inner_shape, (horizon, n_targets * head.n_params), **kwargs)
     raw = inner(scaled)
     params = DistributionParams(**_head_config(head), name="distribution")([raw, scale])
