@@ -24,6 +24,8 @@ layout of :meth:`tsrnn.Forecaster.predict`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
@@ -38,6 +40,7 @@ PATH_COLUMN = "path"
 TIME_COLUMN = "time"  # for a history whose DatetimeIndex has no name
 
 
+@dataclass(frozen=True)
 class Paths:
     """Sampled paths of every series, in original units.
 
@@ -50,11 +53,10 @@ class Paths:
     values : ndarray of shape (n, steps, n_targets, n_paths)
     """
 
-    def __init__(self, history, ks, times, values):
-        self.history = history
-        self.ks = ks
-        self.times = times
-        self.values = values
+    history: object
+    ks: np.ndarray
+    times: np.ndarray
+    values: np.ndarray
 
 
 def draw_paths(forecaster, history, n_paths, steps, random_state) -> Paths:
