@@ -351,7 +351,6 @@ class Forecaster(BaseEstimator):
         check_is_fitted(self, "estimator_")
         steps = self._steps(steps)
         body = self._chains.transform(history)
-        ahead = self._strategy.ahead(steps, self._horizon)
         origins = [sorted(int(p) for p in counts) for counts in origins]
         parts = []
         # Each call windows at most one origin per series, so series keep their
@@ -360,22 +359,12 @@ class Forecaster(BaseEstimator):
             members = [(k, o[rank]) for k, o in enumerate(origins) if rank < len(o)]
             ks = np.array([k for k, _ in members], dtype=np.int64)
             ps = np.array([p for _, p in members], dtype=np.int64)
-            known = None
-            if self.future_covariates:
-                known = history.known_inputs(
-                    members,
-                    list(self.future_covariates),
-                    ahead,
-                    steps,
-                    strict=strict,
-                    gap=self._gap,
-                )
             # Series with fewer rows than input_width (padded and masked) apart.
             short = ps - self._n_lost < self._width
             for group in (np.flatnonzero(~short), np.flatnonzero(short)):
                 if group.size:
                     times, values = self._forecast_group(
-                        history, body, ks[group], ps[group], ahead, steps, known
+                        history, body, ks[group], ps[group], steps, strict
                     )
                     ranks = np.full(group.size, rank)
                     parts.append((ks[group], ps[group], times, values, ranks))
@@ -392,16 +381,37 @@ class Forecaster(BaseEstimator):
             )
         return Forecasts(history, ks, ps, times, values, lower, upper, self._gap)
 
-    def _forecast_group(self, history, body, ks, ps, ahead, steps, known):
-        """Timestamps and values of forecasts from rows ``[0, ps[i])`` of ``ks[i]``.
+    def origin_windows(self, history, ks, ps, steps, *, strict=True, body=None):
+        """The model inputs before origins ``ps[i]`` of series ``ks[i]``.
 
-        All rows of a group reach input_width, or none do (those are padded and
-        masked; see :mod:`tsrnn.forecasting.padding`).
+        The one windowing of forecasts, shared by :meth:`forecast_paths`,
+        sampling and scores: the last ``input_width`` transformed rows before
+        each origin (a series with fewer is padded; see
+        :mod:`tsrnn.forecasting.padding`), scaled, with the known-future
+        covariates of the steps ahead.
+
+        Returns
+        -------
+        (WindowSet, ndarray or None)
+            The windows and, when some were padded, every window's pad size.
         """
+        if body is None:
+            body = self._chains.transform(history)
+        ahead = self._strategy.ahead(steps, self._horizon)
+        known = None
+        if self.future_covariates:
+            known = history.known_inputs(
+                list(zip(ks.tolist(), ps.tolist(), strict=True)),
+                list(self.future_covariates),
+                ahead,
+                steps,
+                strict=strict,
+                gap=self._gap,
+            )
         ends = ps - self._n_lost
-        short = bool((ends < self._width).any())
         rows = body.take(np.maximum(ends - self._width, 0), ends, series=ks)
-        if short:
+        pads = None
+        if (ends < self._width).any():
             rows, pads = padding.left_pad(rows, self._width)
         windows = self.windower_.transform(
             rows, last_only=True, horizon=ahead, future=known
@@ -414,6 +424,18 @@ class Forecaster(BaseEstimator):
                 "to forecast from them. Fill them, or use nan_policy='ffill' "
                 "or 'interpolate'."
             )
+        return windows, pads
+
+    def _forecast_group(self, history, body, ks, ps, steps, strict):
+        """Timestamps and values of forecasts from rows ``[0, ps[i])`` of ``ks[i]``.
+
+        All rows of a group reach input_width, or none do (those are padded and
+        masked; see :mod:`tsrnn.forecasting.padding`).
+        """
+        windows, pads = self.origin_windows(
+            history, ks, ps, steps, strict=strict, body=body
+        )
+        short = pads is not None
         if short:
             raw = self._strategy.predict_short(
                 self.estimator_,

@@ -117,35 +117,14 @@ def draw_paths(forecaster, history, n_paths, steps, random_state) -> Paths:
 
 
 def _origin_windows(forecaster, history, ks, ps, steps):
-    """The last windows before the origins ``ps`` of the series ``ks``.
-
-    The windowing of :meth:`tsrnn.Forecaster.forecast_paths` for one origin
-    per series (kept beside it until the two share one helper).
-    """
-    body = forecaster._chains.transform(history)
-    ahead = forecaster._strategy.ahead(steps, forecaster._horizon)
-    ends = ps - forecaster._n_lost
-    rows = body.take(ends - forecaster._width, ends, series=ks)
-    known = None
-    if forecaster.future_covariates:
-        known = history.known_inputs(
-            list(zip(ks.tolist(), ps.tolist(), strict=True)),
-            list(forecaster.future_covariates),
-            ahead,
-            steps,
-            strict=True,
-            gap=forecaster._gap,
-        )
-    windows = forecaster.windower_.transform(
-        rows, last_only=True, horizon=ahead, future=known
-    )
-    bad = np.isnan(windows.X).any(axis=(1, 2))
-    if bad.any():
-        k = int(ks[np.flatnonzero(bad)[0]])
+    """The last windows before the origins ``ps`` of the series ``ks``."""
+    windows, pads = forecaster.origin_windows(history, ks, ps, steps)
+    if pads is not None:
+        k = int(ks[np.flatnonzero(pads)[0]])
         raise ValueError(
-            f"The last input_width rows{history.label(k)} must hold no NaN to "
-            "sample from them. Fill them, or use nan_policy='ffill' or "
-            "'interpolate'."
+            f"The history{history.label(k)} must have at least input_width rows "
+            "to sample from it. Sample the series long enough, or forecast the "
+            "short ones with predict."
         )
     return windows
 
