@@ -8,10 +8,11 @@ Every model runs with its DEFAULT settings, the same on every problem (nothing
 tuned per problem, nothing chosen on TEST), fitted on TRAIN with each seed and
 scored once on TEST:
 
-- ``RNNClassifier()``: LSTM-FCN (MLSTM-FCN on multivariate series), epochs from
-  the data size, learning rate halved on training-loss plateaus, univariate
-  series z-normalized;
-- ``RNNClassifier(architecture="rnn")``: the LSTM alone, same training defaults;
+- ``RNNClassifier()``: GRU-FCN (with squeeze-and-excite blocks on multivariate
+  series), epochs from the data size, learning rate halved on training-loss
+  plateaus, univariate series z-normalized;
+- ``RNNClassifier(architecture="rnn")``: the GRU alone (the default cell), same
+  training defaults;
 - :class:`tsrnn.DenseClassifier` on the flattened series (JapaneseVowels
   zero-padded to 29 steps), each series z-normalized when univariate, each
   channel scaled by the TRAIN mean and std otherwise.
