@@ -201,7 +201,7 @@ def test_plain_rnn_architecture_is_still_available(labelled):
         (
             dict(architecture="rnn", squeeze_excite=True),
             ValueError,
-            r"`squeeze_excite` must be 'auto' with architecture='rnn'",
+            r"`squeeze_excite` must be 'auto' or False with architecture='rnn'",
         ),
         (
             dict(layer_norm=True),

@@ -128,8 +128,9 @@ class RNNClassifier(KerasClassifier):
     ``cell="lstm"``), concatenated. For multivariate series squeeze-and-excite
     blocks follow the first two convolution blocks (MLSTM-FCN). The recurrent
     branch reads the series in time order, one step per timestep, not the
-    transposed ("dimension-shuffled") input of the papers' reference code. With ``architecture="rnn"`` the network
-    is the recurrent layer(s) alone (:func:`tsrnn.build_rnn`).
+    transposed ("dimension-shuffled") input of the papers' reference code. With
+    ``architecture="rnn"`` the network is the recurrent layer(s) alone
+    (:func:`tsrnn.build_rnn`).
 
     The network ends in a softmax over ``classes_`` (two units for binary
     problems) trained with cross-entropy. ``X`` may also be a list of sequences
@@ -295,15 +296,15 @@ class RNNClassifier(KerasClassifier):
     def _validate_params(self):
         super()._validate_params()
         if self.architecture == "rnn":
-            for name, value, default in (
-                ("squeeze_excite", self.squeeze_excite, "auto"),
-                ("attention", self.attention, False),
+            for name, value, accepted in (
+                ("squeeze_excite", self.squeeze_excite, "'auto' or False"),
+                ("attention", self.attention, "False"),
             ):
-                if value not in (default, False):
+                if value not in ("auto", False):
                     raise ValueError(
                         message(
                             name,
-                            f"{default!r} with architecture='rnn'",
+                            f"{accepted} with architecture='rnn'",
                             value,
                             "It is a part of the convolutional network: set "
                             "architecture='rnn_fcn'.",
