@@ -478,11 +478,13 @@ def test_rnn_regressor_beats_last_value_on_airline(airline_csv):
     assert rmse < 0.8 * naive
 
 
-def test_predict_on_unequal_lengths_needs_a_network_fitted_on_them(windows):
+def test_predict_on_sequences_longer_than_the_fitted_windows_raises(windows):
+    # Shorter ones are padded and masked (tests/estimators/test_short_inputs.py).
     X, y = windows
     model = rnn_regressor(epochs=1).fit(X[:, :, np.newaxis], y)
+    longer = np.concatenate([X[1], X[1]])[:, np.newaxis]
     with pytest.raises(ValueError, match="fitted on sequences of one length"):
-        model.predict([X[0], X[1, :5]])
+        model.predict([X[0, :, np.newaxis], longer])
 
 
 def test_network_fitted_on_unequal_lengths_predicts_equal_lengths_too(windows):
@@ -658,7 +660,7 @@ def test_fit_raises_ValueError_for_an_unknown_distribute(windows):
 @pytest.mark.parametrize(
     ("estimator", "expected"),
     [
-        (RNNRegressor(), ForecastingTags(True, False, True)),
+        (RNNRegressor(), ForecastingTags(True, False, True, short_inputs=True)),
         (RNNRegressor(architecture="seq2seq"), ForecastingTags(True, True, False)),
         (DenseRegressor(), ForecastingTags(True, False, True)),
         (RNNClassifier(), ForecastingTags(True, False, False)),
