@@ -58,6 +58,10 @@ def test_chosen_ensemble_never_loses_to_seasonal_naive_on_validation(quarterly):
     board = auto.leaderboard_
     reference = board.loc["seasonal_naive", "mase"]
     assert board.loc["ensemble: best", "mase"] <= reference
+    assert (
+        board.loc["ensemble: best", "mase"]
+        <= board.loc["ensemble: statistical", "mase"]
+    )
     for member, weight in auto.ensembles_["best"].items():
         assert weight > 0
         assert member == "seasonal_naive" or board.loc[member, "mase"] < reference
@@ -87,6 +91,33 @@ def test_intervals_from_validation_errors_contain_the_forecast(quarterly):
     # Wider for a longer step: validation errors grow with the step.
     width = (forecast["value_upper"] - forecast["value_lower"]).groupby(level=0)
     assert (width.last() >= width.first()).mean() > 0.9
+
+
+def test_best_ensemble_is_never_worse_on_validation_than_the_family_ones():
+    from tsrnn.forecasting.selection import choose_ensembles, score_folds
+
+    rng = np.random.default_rng(0)
+    actual = rng.normal(10, 1, size=(30, 4))
+    folds = [(None, actual, np.ones(30))]
+    noise = {name: rng.normal(0, 1, size=(30, 4)) for name in ("a", "b", "c")}
+    fold_forecasts = {
+        "seasonal_naive": [actual + 3.0],
+        "a": [actual + noise["a"]],  # recurrent: independent errors
+        "b": [actual - noise["a"] * 0.9 + 0.3],  # recurrent: cancels a's errors
+        "c": [actual + noise["c"] * 0.8],  # statistical: best alone
+    }
+    families = {
+        "seasonal_naive": "baseline",
+        "a": "recurrent",
+        "b": "recurrent",
+        "c": "statistical",
+    }
+    scores = {n: score_folds(f, folds) for n, f in fold_forecasts.items()}
+    chosen, chosen_scores = choose_ensembles(scores, fold_forecasts, families, folds)
+    assert list(chosen) == ["best", "recurrent", "statistical"]
+    assert chosen["recurrent"] == {"a": 0.5, "b": 0.5}
+    for name in ("recurrent", "statistical"):
+        assert chosen_scores["best"]["mase"] <= chosen_scores[name]["mase"]
 
 
 def test_recurrent_candidates_are_reproducible_with_random_state(

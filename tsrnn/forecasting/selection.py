@@ -75,11 +75,14 @@ def choose_ensembles(scores, fold_forecasts, families, folds):
 
     Pools of the candidates that beat seasonal naive on validation; in each,
     the means of the best k (up to ``MAX_MEMBERS``) are scored and the best
-    one kept (seasonal naive when the pool is empty).
+    one kept (seasonal naive when the pool is empty). ``"best"`` is chosen
+    last and also weighs the recurrent and statistical choices, so it is never
+    worse on validation than either.
     """
     reference = scores["seasonal_naive"]["mase"]
     chosen, chosen_scores = {}, {}
-    for ensemble, allowed in ENSEMBLES.items():
+    for ensemble in sorted(ENSEMBLES, key=lambda name: name == "best"):
+        allowed = ENSEMBLES[ensemble]
         pool = sorted(
             (
                 name
@@ -91,6 +94,8 @@ def choose_ensembles(scores, fold_forecasts, families, folds):
         if not any(families[name] in allowed for name in scores):
             continue
         options = [({"seasonal_naive": 1.0}, scores["seasonal_naive"])]
+        if ensemble == "best":
+            options += [(chosen[e], chosen_scores[e]) for e in chosen]
         for k in range(1, min(MAX_MEMBERS, len(pool)) + 1):
             members = pool[:k]
             weights = {name: 1.0 / k for name in members}
@@ -102,7 +107,11 @@ def choose_ensembles(scores, fold_forecasts, families, folds):
         best_weights, best_scores = min(options, key=lambda o: o[1]["mase"])
         chosen[ensemble] = best_weights
         chosen_scores[ensemble] = best_scores
-    return chosen, chosen_scores
+    order = [name for name in ENSEMBLES if name in chosen]
+    return (
+        {name: chosen[name] for name in order},
+        {name: chosen_scores[name] for name in order},
+    )
 
 
 def interval_quantiles(scaled_errors, level: float) -> np.ndarray:
