@@ -222,6 +222,10 @@ def test_statistical_candidates_join_the_search_when_installed(quarterly):
     auto = _auto(models=["seasonal_naive", "auto_theta"], n_folds=1).fit(panel)
     assert auto.leaderboard_.loc["auto_theta", "status"] == "scored"
     assert np.isfinite(auto.leaderboard_.loc["auto_theta", "mase"])
+    # AutoARIMA joins small panels only, unless named.
+    assert "auto_arima" in _auto()._candidate_names(50)
+    assert "auto_arima" not in _auto()._candidate_names(51)
+    assert "auto_arima" in _auto(models=["auto_arima"])._candidate_names(500)
 
 
 @pytest.mark.parametrize(

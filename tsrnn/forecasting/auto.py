@@ -89,8 +89,10 @@ class AutoForecaster(BaseEstimator):
     models : list of str, default=None
         Families (``"baseline"``, ``"statistical"``, ``"recurrent"``) or
         candidate names (``"gru_direct"``, ``"auto_ets"``, ...) to consider;
-        ``None`` takes every available one. Naive and seasonal naive are
-        always candidates: they are the forecasts to beat.
+        ``None`` takes every available one (AutoARIMA only in panels of at
+        most 50 series: name ``"auto_arima"`` to search it in larger ones).
+        Naive and seasonal naive are always candidates: they are the forecasts
+        to beat.
     n_folds : int, default=2
         Validation folds (origins ``horizon`` steps apart). A series too short
         for a fold (fewer than 2 rows before its origin) sits that fold out.
@@ -191,7 +193,7 @@ class AutoForecaster(BaseEstimator):
         history = self._read(y)
         lengths = history.lengths
         season = self._season(history)
-        names = self._candidate_names()
+        names = self._candidate_names(len(history.lengths))
         folds = self._folds(history, horizon)
         seeds = self._seeds()
 
@@ -440,12 +442,18 @@ class AutoForecaster(BaseEstimator):
             return int(self.season_length)
         return period_of_freq(history.panel.freq) or 1
 
-    def _candidate_names(self) -> list:
+    def _candidate_names(self, n_series: int) -> list:
+        statistical = []
+        installed = _candidates.statistical_available()
+        if installed:
+            statistical = [
+                name
+                for name in _candidates.STATISTICAL
+                if name != "auto_arima" or n_series <= _candidates.ARIMA_MAX_SERIES
+            ]
         available = {
             "baseline": list(_candidates.BASELINES),
-            "statistical": list(_candidates.STATISTICAL)
-            if _candidates.statistical_available()
-            else [],
+            "statistical": statistical,
             "recurrent": [spec.name for spec in _candidates.RECURRENT],
         }
         every = [name for family in FAMILIES for name in available[family]]
@@ -470,14 +478,19 @@ class AutoForecaster(BaseEstimator):
                             self.models,
                         )
                     )
-                if item in _candidates.STATISTICAL and not available["statistical"]:
+                if item in _candidates.STATISTICAL and not installed:
                     raise ValueError(
                         f"`models` names {item!r}, which needs statsforecast. "
                         "Install it (pip install statsforecast) or leave it out."
                     )
                 chosen += available.get(item, [item])
         chosen += ["naive", "seasonal_naive"]
-        return list(dict.fromkeys(name for name in every if name in chosen))
+        order = [
+            *_candidates.BASELINES,
+            *_candidates.STATISTICAL,
+            *(spec.name for spec in _candidates.RECURRENT),
+        ]
+        return [name for name in order if name in chosen]
 
     def _folds(self, history, horizon: int) -> list:
         """``(history cut, actual (n_f, h), MASE scale (n_f,))`` per fold."""

@@ -13,7 +13,9 @@ history. Three families:
     milliseconds for thousands of series.
 ``statistical``
     statsforecast's ``AutoETS`` and ``AutoTheta`` when statsforecast is
-    installed (``pip install statsforecast``); left out otherwise.
+    installed (``pip install statsforecast``), and ``AutoARIMA`` for panels of
+    at most ``ARIMA_MAX_SERIES`` series (its search is slow); left out
+    otherwise.
 ``recurrent``
     global recurrent networks over the whole panel, through
     :class:`~tsrnn.forecasting.forecaster.Forecaster`:
@@ -117,7 +119,11 @@ BASELINES = ("naive", "seasonal_naive", "drift", "seasonal_naive_drift")
 
 # -------------------------------------------------------------- statistical
 
-STATISTICAL = ("auto_ets", "auto_theta")
+STATISTICAL = ("auto_ets", "auto_theta", "auto_arima")
+# AutoARIMA joins the default search of panels up to this many series (its
+# stepwise search takes about a second a series, three fits per candidate).
+ARIMA_MAX_SERIES = 50
+ARIMA_APPROXIMATION_LENGTH = 150
 # Shortest series given to statsforecast (shorter ones fail in AutoETS).
 MIN_STATISTICAL = 6
 
@@ -139,9 +145,8 @@ class _Statistical(_Local):
 
         import pandas as pd
         from statsforecast import StatsForecast
-        from statsforecast.models import AutoETS, AutoTheta, Naive
+        from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, Naive
 
-        model = {"auto_ets": AutoETS, "auto_theta": AutoTheta}[self.name]
         steps = int(steps)
         out = seasonal_naive(self.series_, self.season, steps)
         # statsforecast fails on tiny series ("tiny datasets"); those keep the
@@ -159,8 +164,17 @@ class _Statistical(_Local):
                 "y": np.concatenate([self.series_[k] for k in fit]),
             }
         )
+        if self.name == "auto_arima":
+            # R auto.arima's default: the approximation for long series.
+            model = AutoARIMA(
+                season_length=self.season,
+                approximation=max(lengths) > ARIMA_APPROXIMATION_LENGTH,
+            )
+        else:
+            made = {"auto_ets": AutoETS, "auto_theta": AutoTheta}[self.name]
+            model = made(season_length=self.season)
         engine = StatsForecast(
-            models=[model(season_length=self.season)],
+            models=[model],
             freq=1,
             n_jobs=1,
             fallback_model=Naive(),
