@@ -34,6 +34,7 @@ MODULES = (
     "accuracy_panels",
     "probabilistic_panels",
     "anomaly_scores",
+    "auto_fit_time",
 )
 
 # name -> run(quick) returning a markdown section.

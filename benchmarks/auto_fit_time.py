@@ -1,0 +1,137 @@
+"""AutoForecaster's wall time on a panel of ~1,000 real monthly series.
+
+The panel: the train rows of M1 monthly (617 series) and tourism monthly (366
+series) together, 983 monthly series of 12 to 309 rows, ids prefixed by their
+source. ``AutoForecaster(18, id_col="id", time_col="date", random_state=0)``
+with its defaults fits (the search over two folds, the refit of its members)
+and forecasts every series; in the same run, statsforecast's AutoETS fits and
+forecasts the same panel (one ``StatsForecast(n_jobs=1)`` call), the
+statistical model a forecaster would otherwise run, as the peer for the ratio.
+The issue's goal: ~1,500 monthly series in under 10 minutes on 2 cores.
+
+Run: ``python -m benchmarks --only auto_fit_time`` (``--quick``: 20 series,
+baselines and networks only, a few training steps).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+from benchmarks import register
+from benchmarks._common import data_dir, load_average, progress, quiet_tensorflow
+
+HORIZON = 18
+QUICK_SERIES = 20
+
+
+def panel(quick: bool):
+    """Train rows of M1 monthly and tourism monthly: long id, date, value."""
+    import pandas as pd
+
+    parts = []
+    for name in ("m1_monthly", "tourism_monthly"):
+        frame = pd.read_csv(data_dir("forecasting") / f"{name}.csv")
+        frame = frame[frame["split"] == "train"]
+        parts.append(frame.assign(id=name + ":" + frame["id"].astype(str)))
+    frame = pd.concat(parts, ignore_index=True)
+    if quick:
+        frame = frame[frame["id"].isin(frame["id"].unique()[:QUICK_SERIES])]
+    return frame.assign(date=pd.to_datetime(frame["date"]))[["id", "date", "value"]]
+
+
+def statsforecast_seconds(frame) -> float | None:
+    """AutoETS fit + forecast of ``frame``, or None without statsforecast."""
+    try:
+        import pandas as pd
+        from statsforecast import StatsForecast
+        from statsforecast.models import AutoETS
+    except ImportError:
+        return None
+    data = pd.DataFrame(
+        {
+            "unique_id": frame["id"],
+            "ds": frame.groupby("id", sort=False).cumcount() + 1,
+            "y": frame["value"].astype(float),
+        }
+    )
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        StatsForecast(models=[AutoETS(season_length=12)], freq=1, n_jobs=1).forecast(
+            df=data, h=HORIZON
+        )
+    return time.perf_counter() - start
+
+
+@register("auto_fit_time")
+def run(quick: bool = False) -> str:
+    """AutoForecaster fit + forecast wall time on 983 monthly series."""
+    from tsrnn import AutoForecaster
+    from tsrnn.forecasting import candidates
+
+    quiet_tensorflow()
+    frame = panel(quick)
+    n_series = frame["id"].nunique()
+    start_load = load_average()
+    options, saved = {}, candidates.TRAINING_STEPS
+    if quick:
+        options = {"models": ["baseline", "recurrent"], "n_folds": 1, "n_seeds": 1}
+        candidates.TRAINING_STEPS = 20
+    try:
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            auto = AutoForecaster(
+                HORIZON,
+                id_col="id",
+                time_col="date",
+                random_state=0,
+                verbose=0,
+                **options,
+            ).fit(frame)
+            forecast = auto.predict()
+        seconds = time.perf_counter() - start
+    finally:
+        candidates.TRAINING_STEPS = saved
+    progress(f"auto_fit_time: AutoForecaster {seconds:.1f} s")
+    assert len(forecast) == n_series * HORIZON
+    peer = statsforecast_seconds(frame)
+    board = auto.leaderboard_
+    parts = board[board["family"] != "ensemble"]["seconds"]
+    lines = [
+        f"{n_series} monthly series (train rows of M1 monthly and tourism monthly), "
+        f"horizon {HORIZON}. Load average (1/5/15 min) at start {start_load}."
+        + (" QUICK RUN: figures mean nothing." if quick else ""),
+        "",
+        "| what | fit + forecast, s | per 1,000 series, s |",
+        "|---|---:|---:|",
+        f"| tsrnn AutoForecaster (defaults) | {seconds:.1f} | "
+        f"{1000 * seconds / n_series:.1f} |",
+    ]
+    if peer is not None:
+        lines.append(
+            f"| statsforecast AutoETS, one fit | {peer:.1f} | "
+            f"{1000 * peer / n_series:.1f} |"
+        )
+    lines += [
+        "",
+        "Where AutoForecaster's time goes (seconds over both folds and the "
+        "refit): "
+        + ", ".join(f"{name} {value:.0f}" for name, value in parts.items())
+        + ".",
+        "",
+    ]
+    if peer is not None:
+        lines.append(
+            f"AutoForecaster takes {seconds / peer:.1f}x one AutoETS fit; it runs "
+            "AutoETS itself three times (two folds and the refit) among its "
+            "candidates."
+        )
+    per_1500 = 1500 * seconds / n_series
+    verdict = "met" if per_1500 < 600 else "not met"
+    lines.append(
+        f"Scaled linearly to 1,500 series: {per_1500:.0f} s; goal 'under 10 "
+        f"minutes on 2 cores': **{verdict}**."
+    )
+    return "\n".join(lines)
