@@ -595,6 +595,9 @@ def _panel_scores(auto, actual: dict, history: dict, names, period: int):
     return pd.DataFrame(rows).set_index("model")
 
 
+BASELINE_NAMES = ("naive", "seasonal_naive", "drift", "seasonal_naive_drift")
+
+
 def run_auto(args) -> int:
     from tsrnn.forecasting.auto import AutoForecaster
     from tsrnn.plotting import plot_forecast
@@ -669,10 +672,11 @@ def run_auto(args) -> int:
     )
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
 
-    # Write the forecast that won on validation unless it lost to a baseline on
-    # the holdout; then the better baseline is written instead.
+    # Write the forecast that won on validation unless it lost to a baseline
+    # (naive, seasonal naive, drift, seasonal naive with drift) on the
+    # holdout; then the best baseline is written instead.
     chosen = "best"
-    baselines = table.loc[["naive", "seasonal_naive"], "MASE"]
+    baselines = table.loc[[n for n in BASELINE_NAMES if n in table.index], "MASE"]
     if table.loc["best", "MASE"] > baselines.min():
         chosen = str(baselines.idxmin())
         print(

@@ -126,7 +126,7 @@ class AutoForecaster(BaseEstimator):
         ``name -> ndarray (n_series, horizon)``: each ensemble's forecast.
     member_forecasts_ : dict
         ``candidate -> ndarray (n_series, horizon)``: the forecast of each
-        ensemble member, naive and seasonal naive after the refit.
+        ensemble member and of every baseline after the refit.
 
     Examples
     --------
@@ -224,10 +224,11 @@ class AutoForecaster(BaseEstimator):
         )
 
         # The baselines are always refitted (milliseconds), so that predict can
-        # return them for comparison.
+        # return them for comparison (the CLI never writes a forecast that lost
+        # to one of them on its holdout).
         members = sorted(
             {m for ens in self.ensembles_.values() for m in ens}
-            | {"naive", "seasonal_naive"}
+            | set(_candidates.BASELINES)
         )
         final = self._refit(members, history, season, seeds, records)
         self.member_forecasts_ = final
@@ -259,8 +260,8 @@ class AutoForecaster(BaseEstimator):
         ensemble : str, default="best"
             Which chosen ensemble forecasts: ``"best"``, ``"recurrent"`` or
             ``"statistical"`` (see ``ensembles_``), or the name of one
-            refitted model of ``member_forecasts_`` (an ensemble member,
-            ``"naive"`` or ``"seasonal_naive"``) to see it alone.
+            refitted model of ``member_forecasts_`` (an ensemble member or a
+            baseline) to see it alone.
 
         Returns
         -------
@@ -348,8 +349,10 @@ class AutoForecaster(BaseEstimator):
                 name, season, horizon, seeds[: max(1, self.n_seeds)]
             )
             final[name] = model.fit(history).forecast(horizon)
-            records[name]["seconds"] += time.perf_counter() - began
+            if name not in records:  # a baseline kept for comparison only
+                continue
             record = records[name]
+            record["seconds"] += time.perf_counter() - began
             record["fallback"] = max(record["fallback"], model.n_fallback_)
             self._say(f"{name}: refit on the whole history")
             if model.n_fallback_ and model.family == "recurrent":
