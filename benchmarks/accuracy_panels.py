@@ -203,16 +203,6 @@ def histories(train, ids) -> list:
     return [grouped.get_group(i).to_numpy() for i in ids]
 
 
-def seasonal_naive(history, season: int, horizon: int):
-    """The last ``season`` values repeated (the fallback and a stand-in peer)."""
-    import numpy as np
-
-    last = history[-season:]
-    return (
-        np.resize(last, horizon) if len(last) == season else np.full(horizon, last[-1])
-    )
-
-
 def score(past, actual, forecast, season: int) -> dict:
     """Means over series of sMAPE %, MASE and MAPE % (MAPE over non-zero actuals)."""
     import numpy as np
@@ -348,6 +338,8 @@ def evaluate(dataset: Dataset, quick: bool):
     """Markdown lines for one panel: its table, notes and goal lines."""
     import numpy as np
 
+    from tsrnn.forecasting.candidates import seasonal_naive as repeat_last_season
+
     quiet_tensorflow()
     train, ids, actual = load(dataset, QUICK_SERIES if quick else None)
     past = histories(train, ids)
@@ -361,7 +353,7 @@ def evaluate(dataset: Dataset, quick: bool):
             rows.append(_row(name, results[name], seconds, len(ids), mape_column))
     else:
         start = time.perf_counter()
-        forecast = np.stack([seasonal_naive(h, season, horizon) for h in past])
+        forecast = repeat_last_season(past, season, horizon)
         seconds = time.perf_counter() - start
         naive = score(past, actual, forecast, season)
         rows.append(

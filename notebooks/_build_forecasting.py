@@ -19,8 +19,7 @@ import sys
 from pathlib import Path
 
 import nbformat
-from _nbtools import execute, python_notebook
-from nbformat.v4 import new_code_cell, new_markdown_cell
+from _nbtools import code, execute, md, python_notebook
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -31,14 +30,6 @@ import os
 
 FAST = os.environ.get("TSRNN_FAST") == "1"  # CI smoke run: tiny budgets
 """
-
-
-def md(text: str):
-    return new_markdown_cell(text.strip("\n"))
-
-
-def code(text: str):
-    return new_code_cell(text.strip("\n"))
 
 
 # --------------------------------------------------------------------------- 01

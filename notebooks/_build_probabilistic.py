@@ -11,18 +11,9 @@ minutes on 2 cores); ``TSRNN_FAST=1`` trains each for a few epochs.
 
 from __future__ import annotations
 
-from _nbtools import python_notebook, write_notebook
-from nbformat.v4 import new_code_cell, new_markdown_cell
+from _nbtools import code, md, python_notebook, write_notebook
 
 NAME = "09_probabilistic_forecasts.ipynb"
-
-
-def md(text: str):
-    return new_markdown_cell(text.strip("\n"))
-
-
-def code(text: str):
-    return new_code_cell(text.strip("\n"))
 
 
 def build():

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _nbtools import python_notebook, write_notebook
-from nbformat.v4 import new_code_cell, new_markdown_cell
+from _nbtools import code, md, python_notebook, write_notebook
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -30,14 +29,6 @@ import os
 
 FAST = os.environ.get("TSRNN_FAST") == "1"  # CI smoke run: tiny budgets
 """
-
-
-def md(text: str):
-    return new_markdown_cell(text.strip("\n"))
-
-
-def code(text: str):
-    return new_code_cell(text.strip("\n"))
 
 
 def scaling():

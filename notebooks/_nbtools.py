@@ -11,7 +11,7 @@ import re
 import time
 from pathlib import Path
 
-from nbformat.v4 import new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +22,16 @@ TF_NOISE = re.compile(
     r"|[IWE]\d{4} \d\d:\d\d:\d\d"
     r"|To enable the following instructions)"
 )
+
+
+def md(text: str):
+    """A markdown cell of ``text`` (leading and trailing newlines dropped)."""
+    return new_markdown_cell(text.strip("\n"))
+
+
+def code(text: str):
+    """A code cell of ``text`` (leading and trailing newlines dropped)."""
+    return new_code_cell(text.strip("\n"))
 
 
 def python_notebook(cells):

@@ -521,6 +521,8 @@ def run_single(args) -> int:
 # ----------------------------------------------------------------------- auto mode
 def load_panel_frame(args) -> tuple[pd.DataFrame, str]:
     """The file as a long frame (id, time, target) or one series; its time column."""
+    from tsrnn.core.validation import infer_freq
+
     if len(args.target) != 1:
         raise CLIError(
             "--model auto forecasts one target column; got --target "
@@ -530,7 +532,7 @@ def load_panel_frame(args) -> tuple[pd.DataFrame, str]:
     if args.id_col is None:
         frame = load_series_frame(args.path, args.target, args.time_col)
         series = frame[target]
-        if args.missing == "raise" and infer_freq_or_none(series.index) is None:
+        if args.missing == "raise" and infer_freq(series.index) is None:
             raise CLIError(
                 "the time column has no regular frequency: "
                 f"{_irregular_reason(series.index)}. Resample the file to a regular "
@@ -556,12 +558,6 @@ def load_panel_frame(args) -> tuple[pd.DataFrame, str]:
     return long, column
 
 
-def infer_freq_or_none(index):
-    from tsrnn.core.validation import infer_freq
-
-    return infer_freq(index)
-
-
 def guess_freq(index: pd.DatetimeIndex):
     """The frequency of most runs of 5 consecutive timestamps (gaps allowed)."""
     from tsrnn.core.validation import infer_freq
@@ -576,14 +572,13 @@ def _panel_scores(auto, actual: dict, history: dict, names, period: int):
     """Holdout MASE and sMAPE (means over scored series) of each forecast."""
     from tsrnn.evaluation import metrics
 
+    known = {**auto.member_forecasts_, **auto.forecasts_}
+    position = {sid: k for k, sid in enumerate(auto.history_.ids.tolist())}
     rows = []
     for name in names:
-        frame = auto.predict(ensemble=name)
-        column = auto.history_.targets[0]
         mases, smapes = [], []
         for sid, truth in actual.items():
-            guess = frame.loc[sid, column] if auto.id_col is not None else frame[column]
-            guess = guess.to_numpy()[: len(truth)]
+            guess = known[name][position[sid], : len(truth)]
             smapes.append(metrics.smape(truth, guess))
             try:
                 mases.append(
@@ -595,11 +590,9 @@ def _panel_scores(auto, actual: dict, history: dict, names, period: int):
     return pd.DataFrame(rows).set_index("model")
 
 
-BASELINE_NAMES = ("naive", "seasonal_naive", "drift", "seasonal_naive_drift")
-
-
 def run_auto(args) -> int:
     from tsrnn.forecasting.auto import AutoForecaster
+    from tsrnn.forecasting.candidates import BASELINES
     from tsrnn.plotting import plot_forecast
 
     if args.horizon < 1:
@@ -676,7 +669,7 @@ def run_auto(args) -> int:
     # (naive, seasonal naive, drift, seasonal naive with drift) on the
     # holdout; then the best baseline is written instead.
     chosen = "best"
-    baselines = table.loc[[n for n in BASELINE_NAMES if n in table.index], "MASE"]
+    baselines = table.loc[[n for n in BASELINES if n in table.index], "MASE"]
     if table.loc["best", "MASE"] > baselines.min():
         chosen = str(baselines.idxmin())
         print(

@@ -31,15 +31,10 @@ def recurrent_network(
     ``dropout``, ``recurrent_dropout``, ``layer_norm``); masked networks accept
     windows of any width.
     """
-    steps = None if masking else values_shape[1]
     return build_rnn(
-        (steps, values_shape[2]),
+        _input_shape(values_shape, masking),
         output_shape,
-        cell=estimator.cell,
-        units=estimator.units,
-        bidirectional=estimator.bidirectional,
-        dropout=estimator.dropout,
-        recurrent_dropout=estimator.recurrent_dropout,
+        **_recurrent_settings(estimator),
         layer_norm=estimator.layer_norm,
         return_sequences=return_sequences,
         masking=masking,
@@ -65,15 +60,10 @@ def rnn_fcn_network(
     ``filters``, ``kernel_sizes`` and ``attention``; ``squeeze_excite`` is
     resolved by the caller.
     """
-    steps = None if masking else values_shape[1]
     return build_rnn_fcn(
-        (steps, values_shape[2]),
+        _input_shape(values_shape, masking),
         output_shape,
-        cell=estimator.cell,
-        units=estimator.units,
-        bidirectional=estimator.bidirectional,
-        dropout=estimator.dropout,
-        recurrent_dropout=estimator.recurrent_dropout,
+        **_recurrent_settings(estimator),
         filters=estimator.filters,
         kernel_sizes=estimator.kernel_sizes,
         squeeze_excite=squeeze_excite,
@@ -81,6 +71,22 @@ def rnn_fcn_network(
         masking=masking,
         output_activation=output_activation,
         seed=seed,
+    )
+
+
+def _input_shape(values_shape, masking: bool) -> tuple:
+    """(steps, n_features) of one window; masked networks take any width."""
+    return (None if masking else values_shape[1], values_shape[2])
+
+
+def _recurrent_settings(estimator) -> dict:
+    """The recurrent-layer parameters every RNN estimator shares."""
+    return dict(
+        cell=estimator.cell,
+        units=estimator.units,
+        bidirectional=estimator.bidirectional,
+        dropout=estimator.dropout,
+        recurrent_dropout=estimator.recurrent_dropout,
     )
 
 

@@ -194,7 +194,7 @@ class AutoForecaster(BaseEstimator):
         lengths = history.lengths
         season = self._season(history)
         names = self._candidate_names(len(history.lengths))
-        folds = self._folds(history, horizon)
+        folds = self._folds(history, horizon, season)
         seeds = self._seeds()
 
         records, fold_forecasts = self._search(names, folds, season, seeds, start)
@@ -495,11 +495,10 @@ class AutoForecaster(BaseEstimator):
         ]
         return [name for name in order if name in chosen]
 
-    def _folds(self, history, horizon: int) -> list:
+    def _folds(self, history, horizon: int, season: int) -> list:
         """``(history cut, actual (n_f, h), MASE scale (n_f,))`` per fold."""
         lengths = history.lengths
         values = _candidates.series_values(history)
-        season = self._season(history)
         folds = []
         for f in range(1, self.n_folds + 1):
             origin = lengths - f * horizon

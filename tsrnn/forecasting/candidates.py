@@ -35,7 +35,6 @@ history. Three families:
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from dataclasses import dataclass, replace
 
@@ -48,7 +47,6 @@ __all__ = [
     "BASELINES",
     "RECURRENT",
     "STATISTICAL",
-    "Candidate",
     "RecurrentSpec",
     "make_candidate",
     "statistical_available",
@@ -380,18 +378,3 @@ def make_candidate(name: str, season: int, horizon: int, seeds=(0,)):
         if spec.name == name:
             return _Recurrent(spec, season, horizon, seeds)
     raise ValueError(f"Unknown candidate {name!r}.")
-
-
-@dataclass
-class Candidate:
-    """A candidate's record in a search: its model per fold and its timing."""
-
-    name: str
-    family: str
-    seconds: float = 0.0
-
-    def timed(self, action):
-        start = time.perf_counter()
-        result = action()
-        self.seconds += time.perf_counter() - start
-        return result

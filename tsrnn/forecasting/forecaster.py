@@ -595,18 +595,18 @@ class Forecaster(BaseEstimator):
             timelines = tuple(timelines[k] for k in keep)
         return replace(history, panel=panel, timelines=timelines)
 
-    def _read_new(self, history, covariates) -> History:
-        """A history given to ``predict``: checked against the one seen in fit."""
+    def _read_fitted(self, history, covariates) -> History:
+        """A history given after fit, checked against the one seen in fit."""
         if isinstance(history, History):
-            base = history
-        else:
-            base = read_history(
-                history,
-                covariates,
-                self._layout(),
-                target=self.target,
-                fitted=self.history_,
-            )
+            return history
+        layout = self._layout()
+        return read_history(
+            history, covariates, layout, target=self.target, fitted=self.history_
+        )
+
+    def _read_new(self, history, covariates) -> History:
+        """A history given to ``predict``: read, and long enough to forecast."""
+        base = self._read_fitted(history, covariates)
         fewest = (1 if getattr(self, "_pads", False) else self._width) + self._n_lost
         self._check_length(base.lengths, "predict", fewest, base)
         return base
@@ -765,15 +765,7 @@ class Forecaster(BaseEstimator):
         check_is_fitted(self, "estimator_")
         if history is None:
             base = self.history_
-        elif isinstance(history, History):
-            base = history
         else:
-            base = read_history(
-                history,
-                covariates,
-                self._layout(),
-                target=self.target,
-                fitted=self.history_,
-            )
+            base = self._read_fitted(history, covariates)
         self._check_length(base.lengths, "history", self._need_fit(self._n_lost), base)
         return sequence_scores(self, base)

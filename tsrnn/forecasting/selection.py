@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tsrnn.evaluation.metrics import smape
+
 __all__ = [
     "ENSEMBLES",
     "FAMILIES",
@@ -57,10 +59,7 @@ def score_folds(forecasts, folds) -> dict:
         error = np.abs(actual - forecast)
         scaled = error / scale[:, None]
         mases.append(float(np.mean(scaled)))
-        denominator = np.abs(actual) + np.abs(forecast)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(denominator > 0, 2 * error / denominator, 0.0)
-        smapes.append(float(100 * np.mean(ratio)))
+        smapes.append(100 * smape(actual, forecast))
         errors.append(scaled)
     return {
         "mase": float(np.mean(mases)),

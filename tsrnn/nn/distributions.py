@@ -43,6 +43,7 @@ from scipy import stats
 from tsrnn.core.quantiles import check_quantiles
 from tsrnn.core.validation import as_float_array, check_int, message
 from tsrnn.nn.checks import check_target_index
+from tsrnn.nn.recursive import append_row, roll_layout
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -498,31 +499,15 @@ def sample_paths(
     steps = check_int("steps", steps)
     if n_paths is not None:
         n_paths = check_int("n_paths", n_paths)
-    n, _, n_features = X.shape
+    n = len(X)
     horizon, n_targets = model.output_shape[1:3]
     if horizon != 1:
         raise ValueError(
             "`model` must forecast one step to be rolled forward. Got a model of "
             f"horizon {horizon}. Sample its steps directly instead."
         )
-    targets = check_target_index(target_index, n_targets, n_features)
-    others = [i for i in range(n_features) if i not in targets]
-    if others:
-        if future is None:
-            raise ValueError(
-                f"`future` is required: the model reads {len(others)} non-target "
-                f"feature(s) (columns {others}). Got future=None."
-            )
-        future = as_float_array("future", future, ndim=(3,))
-        if future.shape != (n, steps, len(others)):
-            raise ValueError(
-                f"`future` must have shape {(n, steps, len(others))}. Got future "
-                f"with shape {future.shape}."
-            )
-    else:
-        future = np.zeros((n, steps, 0))
+    order, future = roll_layout(X, steps, n_targets, target_index, future)
     copies = 1 if n_paths is None else n_paths
-    order = tuple(int(i) for i in np.argsort(np.array(targets + others)))
     dtype = model.inputs[0].dtype
     window = tf.convert_to_tensor(np.repeat(X, copies, axis=0), dtype=dtype)
     ahead = tf.convert_to_tensor(np.repeat(future, copies, axis=0), dtype=dtype)
@@ -556,9 +541,7 @@ def _sampling_function(model, head, order: tuple, use_mean: bool):
                     step_seed = seed + tf.stack([0, tf.cast(step, tf.int64) + 1])
                     y = head.draw_tf(params, step_seed)
                 draws = draws.write(step, y)
-                row = tf.concat([y, ahead[:, step]], axis=1)
-                row = tf.gather(row, permutation, axis=1)
-                window = tf.concat([window[:, 1:], row[:, None, :]], axis=1)
+                window = append_row(window, y, ahead[:, step], permutation)
             return tf.transpose(draws.stack(), (1, 0, 2))
 
         cache[key] = roll

@@ -10,7 +10,7 @@ import tensorflow as tf
 from tsrnn.core.validation import as_float_array, check_int
 from tsrnn.nn.checks import check_target_index
 
-__all__ = ["recursive_predict"]
+__all__ = ["append_row", "recursive_predict", "roll_layout"]
 
 
 def recursive_predict(model, X, steps, *, target_index=None, future=None):
@@ -74,33 +74,49 @@ def recursive_predict(model, X, steps, *, target_index=None, future=None):
             f"(batch, 1, n_targets). Got output shape {out_shape}."
         )
     n_targets = out_shape[-1]
-    targets = check_target_index(target_index, n_targets, n_features)
-    others = [i for i in range(n_features) if i not in targets]
-    if others:
-        if future is None:
-            raise ValueError(
-                f"`future` is required: the model reads {len(others)} non-target "
-                f"feature(s) (columns {others}) whose future values it cannot "
-                "predict. Got future=None. Pass their known future values, shape "
-                f"(batch, steps, {len(others)})."
-            )
-        future = as_float_array("future", future, ndim=(3,))
-        if future.shape != (X.shape[0], steps, len(others)):
-            raise ValueError(
-                f"`future` must have shape {(X.shape[0], steps, len(others))} "
-                f"(batch, steps, non-target features). Got future with shape "
-                f"{future.shape}."
-            )
-    # Column permutation that puts [targets, others] back in input order.
-    order = tuple(int(i) for i in np.argsort(np.array(targets + others)))
+    order, future = roll_layout(X, steps, n_targets, target_index, future)
     dtype = model.inputs[0].dtype
     window = tf.convert_to_tensor(X, dtype=dtype)
-    if others:
-        ahead = tf.convert_to_tensor(future, dtype=dtype)
-    else:
-        ahead = tf.zeros((X.shape[0], steps, 0), dtype=dtype)
+    ahead = tf.convert_to_tensor(future, dtype=dtype)
     roll = _rolling_function(model, n_targets, order)
     return roll(window, ahead).numpy()
+
+
+def roll_layout(X, steps: int, n_targets: int, target_index, future):
+    """How a roll rebuilds rows: the input-order permutation and the future values.
+
+    A new row is ``[predicted targets, known future values]`` permuted back to
+    the input column order. ``future`` is required (and checked) when the
+    windows have non-target columns; otherwise an empty array stands in.
+    """
+    n, _, n_features = X.shape
+    targets = check_target_index(target_index, n_targets, n_features)
+    others = [i for i in range(n_features) if i not in targets]
+    # Column permutation that puts [targets, others] back in input order.
+    order = tuple(int(i) for i in np.argsort(np.array(targets + others)))
+    if not others:
+        return order, np.zeros((n, steps, 0))
+    if future is None:
+        raise ValueError(
+            f"`future` is required: the model reads {len(others)} non-target "
+            f"feature(s) (columns {others}) whose future values it cannot "
+            "predict. Got future=None. Pass their known future values, shape "
+            f"(batch, steps, {len(others)})."
+        )
+    future = as_float_array("future", future, ndim=(3,))
+    if future.shape != (n, steps, len(others)):
+        raise ValueError(
+            f"`future` must have shape {(n, steps, len(others))} "
+            f"(batch, steps, non-target features). Got future with shape "
+            f"{future.shape}."
+        )
+    return order, future
+
+
+def append_row(window, y, known, permutation):
+    """``window`` one step on: ``y`` and the ``known`` inputs as its new last row."""
+    row = tf.gather(tf.concat([y, known], axis=1), permutation, axis=1)
+    return tf.concat([window[:, 1:], row[:, None, :]], axis=1)
 
 
 # One compiled rolling loop per (model, target layout): eager Keras calls cost
@@ -122,9 +138,7 @@ def _rolling_function(model, n_targets: int, order: tuple):
                 y = tf.reshape(model(window, training=False), (-1, n_targets))
                 y = tf.cast(y, window.dtype)
                 predictions = predictions.write(step, y)
-                row = tf.concat([y, ahead[:, step]], axis=1)
-                row = tf.gather(row, permutation, axis=1)
-                window = tf.concat([window[:, 1:], row[:, None, :]], axis=1)
+                window = append_row(window, y, ahead[:, step], permutation)
             return tf.transpose(predictions.stack(), (1, 0, 2))
 
         cache[key] = roll
