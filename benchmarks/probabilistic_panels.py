@@ -11,6 +11,9 @@ others are left out of both and counted in the note.
   transforms=[Log(offset=1.0), Difference(season), Scale()])``; ``N_PATHS``
   paths per series by ancestral sampling (``Forecaster.sample``), quantiles
   and intervals read from them.
+- tsrnn ``AutoForecaster`` (the defaults of ``accuracy_panels.py``, fitted on
+  every series' train rows): ``predict_quantiles`` of its chosen ensemble,
+  split-conformal from its own rolling-origin validation errors (no sampling).
 - statsforecast ``AutoETS(season_length)``: its Gaussian prediction intervals at
   the levels 10, 20, ..., 90 and 95 (quantile ``q < 0.5`` is the lower bound
   of level ``100 (1 - 2q)``; 0.5 is its point forecast).
@@ -34,7 +37,13 @@ import time
 
 from benchmarks import register
 from benchmarks._common import load_average, progress, quiet_tensorflow
-from benchmarks.accuracy_panels import Dataset, histories, load, peers_available
+from benchmarks.accuracy_panels import (
+    Dataset,
+    histories,
+    load,
+    peers_available,
+    tsrnn_forecasts,
+)
 
 QUICK_SERIES = 12
 N_PATHS = 500
@@ -76,6 +85,26 @@ def tsrnn_paths(train, ids, dataset: Dataset, quick: bool):
     values = paths["value"].to_numpy().reshape(len(order), n_paths, dataset.horizon)
     values = values[[order[i] for i in ids]]
     return values.transpose(0, 2, 1), fitted, sampled
+
+
+def auto_quantiles(train, ids, dataset: Dataset, quick: bool):
+    """AutoForecaster quantiles ``(n, h, q)`` at ``CRPS_QUANTILES``, 95 % bounds."""
+    import numpy as np
+
+    _, auto, seconds = tsrnn_forecasts(train, dataset, quick)
+    start = time.perf_counter()
+    grid = auto.predict_quantiles(list(CRPS_QUANTILES))
+    bounds = auto.predict_quantiles(level=[95])
+    seconds += time.perf_counter() - start
+
+    def gather(frame, names):
+        return np.stack([frame.loc[i, names].to_numpy() for i in ids])
+
+    names = [f"value_q{q:g}" for q in CRPS_QUANTILES]
+    lower, upper = gather(bounds, ["value_lower_95", "value_upper_95"]).transpose(
+        2, 0, 1
+    )
+    return gather(grid, names), lower, upper, seconds
 
 
 def ets_quantiles(train, ids, dataset: Dataset):
@@ -175,6 +204,9 @@ def evaluate(dataset: Dataset, quick: bool) -> list[str]:
     mine = np.quantile(paths, CRPS_QUANTILES, axis=-1).transpose(1, 2, 0)
     lo95, hi95 = np.quantile(paths, [0.025, 0.975], axis=-1)
     results = {"tsrnn": (mine, lo95, hi95, fitted + sampled)}
+    *auto, seconds = auto_quantiles(train, ids, dataset, quick)
+    progress(f"probabilistic_panels: {dataset.name} AutoForecaster {seconds:.0f} s")
+    results["tsrnn AutoForecaster"] = (*auto, seconds)
     if peers_available():
         *ets, seconds = ets_quantiles(train, ids, dataset)
         progress(f"probabilistic_panels: {dataset.name} AutoETS {seconds:.0f} s")

@@ -93,6 +93,88 @@ def test_intervals_from_validation_errors_contain_the_forecast(quarterly):
     assert (width.last() >= width.first()).mean() > 0.9
 
 
+def test_quantiles_from_validation_errors_cover_the_held_out_part(shared_data):
+    frame = pd.read_csv(shared_data / "forecasting" / "tourism_quarterly.csv")
+    frame = frame[frame["id"].isin(frame["id"].drop_duplicates()[:80])]
+    frame = frame.assign(date=pd.to_datetime(frame["date"]))
+    train = frame[frame["split"] == "train"][["id", "date", "value"]]
+    auto = _auto(models=["baseline"], n_folds=3).fit(train)
+    bands = auto.predict_quantiles(level=[50, 80])
+    actual = frame[frame["split"] == "test"].set_index(["id", "date"])["value"]
+    bands = bands.loc[actual.index]
+    coverage = {}
+    for percent in (50, 80):
+        lower, upper = bands[f"value_lower_{percent}"], bands[f"value_upper_{percent}"]
+        coverage[percent] = float(((actual >= lower) & (actual <= upper)).mean())
+    # The competition test part was never seen (8 steps x 80 series); this
+    # panel's test part is calmer than its validation folds, so the bands
+    # cover a little more than nominal (0.62 and 0.87 when written).
+    assert 0.45 < coverage[50] < 0.7, coverage
+    assert 0.75 < coverage[80] < 0.95, coverage
+    np.testing.assert_allclose(
+        bands["value"], auto.predict()["value"].loc[actual.index]
+    )
+
+
+def test_quantiles_are_sorted_and_levels_are_their_central_pairs(quarterly):
+    auto = _auto(models=["baseline"]).fit(quarterly)
+    quantiles = auto.predict_quantiles([0.05, 0.1, 0.5, 0.9, 0.95])
+    columns = [f"value_q{q:g}" for q in (0.05, 0.1, 0.5, 0.9, 0.95)]
+    assert quantiles.columns.tolist() == ["value", *columns]
+    assert (np.diff(quantiles[columns].to_numpy(), axis=1) >= 0).all()
+    assert (quantiles[columns].to_numpy() >= 0).all()  # tourism counts: no negatives
+    levels = auto.predict_quantiles(level=[80, 90])
+    np.testing.assert_allclose(levels["value_lower_80"], quantiles["value_q0.1"])
+    np.testing.assert_allclose(levels["value_upper_90"], quantiles["value_q0.95"])
+    assert auto.predict_quantiles(level=[80], ensemble="statistical").shape == (
+        len(quantiles),
+        3,
+    )
+
+
+def test_quantiles_of_a_series_with_negative_values_are_not_floored():
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2010-01-01", periods=60, freq="MS")
+    y = pd.Series(rng.normal(0, 1, 60), index=index, name="y")
+    auto = AutoForecaster(6, models=["baseline"], n_folds=4, verbose=0).fit(y)
+    assert (auto.predict_quantiles([0.1])["y_q0.1"] < 0).all()
+
+
+def test_error_quantiles_take_conformal_ranks():
+    from tsrnn.forecasting.selection import error_quantiles
+
+    errors = np.arange(1.0, 11.0)[:, None]  # ten errors of one step
+    found = error_quantiles(errors, [0.1, 0.5, 0.9])[:, 0]
+    # ceil(11 * 0.9) = 10th smallest; 0.1 mirrors it from below; 0.5 -> 6th.
+    np.testing.assert_allclose(found, [1.0, 6.0, 10.0])
+    two = np.array([[-1.0], [3.0]])  # few errors: the widest seen
+    np.testing.assert_allclose(error_quantiles(two, [0.2, 0.8])[:, 0], [-1.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "match"),
+    [
+        ({}, ValueError, "Exactly one of `quantiles` and `level`"),
+        ({"quantiles": [0.1], "level": [80]}, ValueError, "Exactly one"),
+        ({"quantiles": [0.9, 0.1]}, ValueError, "strictly increasing"),
+        ({"quantiles": [10]}, ValueError, "between 0 and 1"),
+        ({"level": 100}, ValueError, "between 0 and 100"),
+        ({"level": [80], "ensemble": "naive"}, ValueError, "`ensemble` must be one"),
+    ],
+)
+def test_bad_quantile_requests_raise_clear_errors(quarterly, arguments, error, match):
+    auto = _auto(models=["baseline"]).fit(quarterly)
+    with pytest.raises(error, match=match):
+        auto.predict_quantiles(**arguments)
+
+
+def test_quantiles_need_a_fitted_forecaster():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        AutoForecaster(3).predict_quantiles(level=[80])
+
+
 def test_best_ensemble_is_never_worse_on_validation_than_the_family_ones():
     from tsrnn.forecasting.selection import choose_ensembles, score_folds
 

@@ -41,6 +41,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from tsrnn.core.quantiles import check_levels, check_quantiles, level_quantiles
 from tsrnn.core.validation import check_int, message
 from tsrnn.evaluation.baselines import period_of_freq
 from tsrnn.exceptions import DataWarning, TrainingWarning
@@ -50,6 +51,7 @@ from tsrnn.forecasting.history import History, Layout, read_history
 from tsrnn.forecasting.selection import (
     FAMILIES,
     choose_ensembles,
+    error_quantiles,
     interval_quantiles,
     leaderboard,
     mase_scale,
@@ -236,6 +238,9 @@ class AutoForecaster(BaseEstimator):
             ens: sum(w * final[m] for m, w in weights.items())
             for ens, weights in self.ensembles_.items()
         }
+        self._signed_errors = {
+            name: ensemble_scores[name]["signed"] for name in self.ensembles_
+        }
         self._intervals = None
         if self.level is not None:
             self._intervals = interval_quantiles(
@@ -300,6 +305,89 @@ class AutoForecaster(BaseEstimator):
             upper,
         )
         return forecasts.to_frame(self.id_col)
+
+    def predict_quantiles(self, quantiles=None, *, level=None, ensemble="best"):
+        """Quantiles or central intervals of an ensemble's forecast.
+
+        Read from the ensemble's own rolling-origin validation errors (split
+        conformal, per forecast step): the errors ``actual - forecast`` of
+        every series and fold, each divided by its series' MASE scale, give
+        per step the quantiles of the scaled error; a series' quantile is its
+        forecast plus that quantile times its own scale. No distributional
+        assumption; a series whose history has no negative value gets no
+        negative quantile. With few errors per step (one series, few folds)
+        the outer quantiles are the widest errors seen: raise ``n_folds``.
+
+        Parameters
+        ----------
+        quantiles : sequence of float, default=None
+            Levels in (0, 1), strictly increasing: columns ``{target}_q{q}``.
+        level : float or sequence of float, default=None
+            Central interval coverages in percent, e.g. ``[80, 95]``: columns
+            ``{target}_lower_{level}`` and ``{target}_upper_{level}``. Give
+            exactly one of ``quantiles`` and ``level``.
+        ensemble : str, default="best"
+            ``"best"``, ``"recurrent"`` or ``"statistical"`` (see
+            ``ensembles_``).
+
+        Returns
+        -------
+        DataFrame
+            Indexed as :meth:`predict`: the point forecast, then the quantile
+            or interval columns.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> t = np.arange(72)
+        >>> y = pd.Series(100 + 10 * np.sin(2 * np.pi * t / 12) + t,
+        ...               index=pd.date_range("2015-01-01", periods=72, freq="MS"),
+        ...               name="sales")
+        >>> auto = AutoForecaster(6, models=["baseline"], n_folds=3,
+        ...                       verbose=0).fit(y)
+        >>> auto.predict_quantiles(level=[80]).columns.tolist()
+        ['sales', 'sales_lower_80', 'sales_upper_80']
+        """
+        check_is_fitted(self, "forecasts_")
+        if (quantiles is None) == (level is None):
+            raise ValueError(
+                "Exactly one of `quantiles` and `level` must be given. Got "
+                f"quantiles={quantiles!r} and level={level!r}."
+            )
+        if not isinstance(ensemble, str) or ensemble not in self._signed_errors:
+            raise ValueError(
+                message(
+                    "ensemble",
+                    f"one of {sorted(self._signed_errors)} for quantiles (they "
+                    "come from an ensemble's validation errors)",
+                    ensemble,
+                )
+            )
+        if quantiles is not None:
+            probabilities = check_quantiles(quantiles)
+            names = [f"q{q:g}" for q in probabilities]
+        else:
+            probabilities, names = [], []
+            for percent in check_levels(level):
+                probabilities += level_quantiles(percent)
+                names += [f"lower_{percent:g}", f"upper_{percent:g}"]
+        order = np.argsort(probabilities, kind="stable")
+        offsets = np.empty((len(probabilities), self._horizon))
+        offsets[order] = error_quantiles(
+            self._signed_errors[ensemble], np.asarray(probabilities)[order]
+        )
+        point = self.forecasts_[ensemble]
+        found = point[None] + offsets[:, None, :] * self._scale[None, :, None]
+        floor = np.array(
+            [np.min(y) >= 0 for y in _candidates.series_values(self.history_)]
+        )
+        found[:, floor] = np.maximum(found[:, floor], 0.0)
+        frame = self.predict(ensemble=ensemble)
+        target = self.history_.targets[0]
+        frame = frame[[target]].copy()
+        for name, values in zip(names, found, strict=True):
+            frame[f"{target}_{name}"] = values.ravel()
+        return frame
 
     # ------------------------------------------------------------- internals
 

@@ -17,6 +17,7 @@ __all__ = [
     "ENSEMBLES",
     "FAMILIES",
     "choose_ensembles",
+    "error_quantiles",
     "interval_quantiles",
     "leaderboard",
     "mase_scale",
@@ -53,19 +54,24 @@ def mase_scale(series, season: int) -> np.ndarray:
 
 
 def score_folds(forecasts, folds) -> dict:
-    """Per fold, mean MASE and sMAPE over series; plus the scaled errors."""
-    mases, smapes, errors = [], [], []
+    """Per fold, mean MASE and sMAPE over series; plus the scaled errors.
+
+    ``"errors"`` holds the absolute and ``"signed"`` the signed scaled errors
+    ``(actual - forecast) / scale``, one row per series and fold.
+    """
+    mases, smapes, signed = [], [], []
     for forecast, (_cut, actual, scale) in zip(forecasts, folds, strict=True):
-        error = np.abs(actual - forecast)
-        scaled = error / scale[:, None]
-        mases.append(float(np.mean(scaled)))
+        scaled = (actual - forecast) / scale[:, None]
+        mases.append(float(np.mean(np.abs(scaled))))
         smapes.append(100 * smape(actual, forecast))
-        errors.append(scaled)
+        signed.append(scaled)
+    signed = np.concatenate(signed)
     return {
         "mase": float(np.mean(mases)),
         "smape": float(np.mean(smapes)),
         "folds": mases,
-        "errors": np.concatenate(errors),
+        "errors": np.abs(signed),
+        "signed": signed,
     }
 
 
@@ -114,10 +120,36 @@ def choose_ensembles(scores, fold_forecasts, families, folds):
 
 
 def interval_quantiles(scaled_errors, level: float) -> np.ndarray:
-    """Per step, the ``level`` quantile of the scaled absolute errors."""
-    n = len(scaled_errors)
-    rank = min(1.0, np.ceil((n + 1) * level) / n) if n else 1.0
-    return np.quantile(scaled_errors, rank, axis=0, method="higher")
+    """Per step, the ``level`` conformal quantile of the scaled absolute errors."""
+    return _conformal_quantile(np.asarray(scaled_errors, dtype=np.float64), level)
+
+
+def _conformal_quantile(errors: np.ndarray, q: float) -> np.ndarray:
+    """Per column, the ``ceil((n + 1) q)``-th smallest of ``n`` (the largest past n)."""
+    n = len(errors)
+    if not n:
+        return np.full(errors.shape[1:], np.inf)
+    k = min(n, int(np.ceil((n + 1) * q)))
+    return np.sort(errors, axis=0)[k - 1]
+
+
+def error_quantiles(signed_errors, probabilities) -> np.ndarray:
+    """Per step, quantiles of the signed scaled validation errors.
+
+    Returns shape ``(len(probabilities), horizon)``, non-decreasing along the
+    first axis. The ranks are split-conformal: a probability ``p >= 0.5``
+    takes the ``ceil((n + 1) p)``-th smallest of the ``n`` errors of a step
+    (the largest when that rank is past ``n``), and ``p < 0.5`` mirrors it
+    from below, so that with few errors the bands err on the wide side.
+    """
+    errors = np.asarray(signed_errors, dtype=np.float64)
+    out = np.empty((len(probabilities), errors.shape[1]))
+    for i, p in enumerate(probabilities):
+        if p >= 0.5:
+            out[i] = _conformal_quantile(errors, p)
+        else:
+            out[i] = -_conformal_quantile(-errors, 1.0 - p)
+    return np.maximum.accumulate(out, axis=0)
 
 
 def leaderboard(records, scores, ensemble_scores, ensembles, n_folds) -> pd.DataFrame:
