@@ -310,6 +310,27 @@ def test_statistical_candidates_join_the_search_when_installed(quarterly):
     assert "auto_arima" in _auto(models=["auto_arima"])._candidate_names(500)
 
 
+def test_statistical_candidates_fit_the_recent_part_of_a_long_series(
+    quarterly, monkeypatch
+):
+    pytest.importorskip("statsforecast", reason="optional extra: statsforecast")
+    monkeypatch.setattr(candidates, "STATISTICAL_MAX_LENGTH", 40)
+    longest = quarterly.groupby("id").size().idxmax()
+    y = quarterly[quarterly["id"] == longest].set_index("date")["value"]
+    assert len(y) > 80
+    reader = AutoForecaster(8, verbose=0)
+    # Kept: max(40, 20 seasons of 4) = the last 80 rows.
+    forecasts = [
+        candidates.make_candidate("auto_ets", 4, 8).fit(reader._read(rows)).forecast(8)
+        for rows in (y, y.iloc[-80:])
+    ]
+    np.testing.assert_allclose(forecasts[0], forecasts[1])
+    shorter = candidates.make_candidate("auto_ets", 4, 8).fit(
+        reader._read(y.iloc[-60:])
+    )
+    assert not np.allclose(shorter.forecast(8), forecasts[0])
+
+
 @pytest.mark.parametrize(
     ("options", "match"),
     [

@@ -15,7 +15,9 @@ history. Three families:
     statsforecast's ``AutoETS`` and ``AutoTheta`` when statsforecast is
     installed (``pip install statsforecast``), and ``AutoARIMA`` for panels of
     at most ``ARIMA_MAX_SERIES`` series (its search is slow); left out
-    otherwise.
+    otherwise. They fit the last ``max(STATISTICAL_MAX_LENGTH, 20 * season)``
+    rows of a series (1,000 rows, or 20 seasons when longer): the rest of a
+    very long series barely changes their forecast and costs minutes.
 ``recurrent``
     global recurrent networks over the whole panel, through
     :class:`~tsrnn.forecasting.forecaster.Forecaster`:
@@ -124,6 +126,10 @@ ARIMA_MAX_SERIES = 50
 ARIMA_APPROXIMATION_LENGTH = 150
 # Shortest series given to statsforecast (shorter ones fail in AutoETS).
 MIN_STATISTICAL = 6
+# Longest history given to statsforecast: the last max(this, 20 seasons) rows.
+# Older rows barely move an exponential-smoothing or Theta fit, and the whole
+# of a long hourly series (17,000 rows) makes one AutoTheta fit take minutes.
+STATISTICAL_MAX_LENGTH = 1000
 
 
 def statistical_available() -> bool:
@@ -154,12 +160,14 @@ class _Statistical(_Local):
         self.n_fallback_ = len(self.series_) - len(fit)
         if not fit:
             return out
-        lengths = [len(self.series_[k]) for k in fit]
+        keep = max(STATISTICAL_MAX_LENGTH, 20 * self.season)
+        recent = [self.series_[k][-keep:] for k in fit]
+        lengths = [len(y) for y in recent]
         frame = pd.DataFrame(
             {
                 "unique_id": np.repeat(np.arange(len(fit)), lengths),
                 "ds": np.concatenate([np.arange(1, n + 1) for n in lengths]),
-                "y": np.concatenate([self.series_[k] for k in fit]),
+                "y": np.concatenate(recent),
             }
         )
         if self.name == "auto_arima":
