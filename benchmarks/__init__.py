@@ -24,6 +24,7 @@ MODULES = (
     "windowing",
     "order_sensitivity",
     "accuracy_etth1",
+    "long_horizon",
     "accuracy_airline",
     "accuracy_classification",
     "training_speed",

@@ -31,6 +31,7 @@ from tsrnn.nn.checks import (
     check_units,
 )
 from tsrnn.nn.layers import (
+    DECODERS,
     AddLevel,
     InstanceNorm,
     SegmentRNN,
@@ -439,6 +440,8 @@ def build_segrnn(
     segment_length=None,
     units=64,
     dropout=0.0,
+    decoder="pmf",
+    channel_embedding=True,
     instance_norm=True,
     seed=None,
     name=None,
@@ -449,10 +452,20 @@ def build_segrnn(
     own past by shared weights. Each window is cut into segments of
     ``segment_length`` steps; each segment is embedded (``Dense(units, relu)``)
     and a GRU reads the ``input_width // segment_length`` segments, so it iterates
-    over a few segments instead of every step. All output segments are decoded in
-    parallel: each is one GRU step from the encoder's final state, fed a learned
-    position embedding and a learned channel embedding, and projected to
-    ``segment_length`` values (see :class:`tsrnn.nn.layers.SegmentRNN`).
+    over a few segments instead of every step. The output segments are decoded
+    in parallel (``decoder="pmf"``, the paper's choice): each is one GRU step
+    from the encoder's final state, fed a learned position embedding and a
+    learned channel embedding, and projected to ``segment_length`` values; or
+    one after another (``decoder="rmf"``): each predicted segment is embedded
+    and fed back to the GRU to give the next (see
+    :class:`tsrnn.nn.layers.SegmentRNN`).
+
+    The paper's settings: ``units=512``, ``segment_length=48`` (24 in its later
+    scripts), ``dropout=0.5``, ``decoder="pmf"``, ``channel_embedding=True``,
+    ``instance_norm=True``, trained with the MAE loss, Adam (lr 1e-3, kept for
+    three epochs then multiplied by 0.8 each epoch), batch 256, at most 30
+    epochs with early stopping on the validation loss; ``benchmarks/
+    long_horizon.py`` trains it that way within a CPU budget.
 
     Parameters
     ----------
@@ -463,12 +476,23 @@ def build_segrnn(
         Must divide ``input_width``. None: :func:`default_segment_length`.
         ``horizon`` needs no divisibility: the last segment is cut.
     units : int, default=64
-        Embedding and GRU size.
+        Embedding and GRU size (the paper's ``d_model``).
     dropout : float, default=0.0
         Dropout before the output projection.
-    instance_norm : bool, default=True
+    decoder : {"pmf", "rmf"}, default="pmf"
+        Parallel multi-step forecasting (all output segments at once, each from
+        the encoder state and its position) or recurrent multi-step forecasting
+        (segment after segment, each predicted segment fed back). PMF is faster
+        and, in the paper, more accurate; RMF is the ablation.
+    channel_embedding : bool, default=True
+        Let the PMF decoder know which channel it forecasts through a learned
+        embedding (the paper's ``channel_id``); the weights stay shared, so the
+        forecast of one channel still reads that channel's past only. Ignored by
+        ``decoder="rmf"``.
+    instance_norm : bool or "mean", default=True
         Subtract each channel's last value from its window, add it back to its
-        forecast (as SegRNN does).
+        forecast (as SegRNN does). ``"mean"`` subtracts the window's mean
+        instead (RevIN's level without its scaling and affine parts).
     seed : int or None, default=None
     name : str or None, default=None
         Model name (default ``"segrnn"``).
@@ -481,12 +505,20 @@ def build_segrnn(
     --------
     >>> build_segrnn(48, 12, 2, units=8, seed=0).output_shape
     (None, 12, 2)
+    >>> build_segrnn(48, 30, 2, units=8, decoder="rmf", seed=0).output_shape
+    (None, 30, 2)
     """
     input_width = check_int("input_width", input_width)
     horizon = check_int("horizon", horizon)
     n_features = check_int("n_features", n_features)
     units = check_int("units", units)
     dropout = check_rate("dropout", dropout)
+    if decoder not in DECODERS:
+        raise ValueError(message("decoder", f"one of {list(DECODERS)}", decoder, ""))
+    if instance_norm not in (True, False, "mean"):
+        raise ValueError(
+            message("instance_norm", "True, False or 'mean'", instance_norm, "")
+        )
     if segment_length is None:
         segment_length = default_segment_length(input_width)
     segment_length = check_int("segment_length", segment_length)
@@ -499,7 +531,11 @@ def build_segrnn(
     values = keras.Input((input_width, n_features), name="values")
     x = values
     if instance_norm:
-        x, level = InstanceNorm(range(n_features), name="instance_norm")(values)
+        reference = "mean" if instance_norm == "mean" else "last"
+        norm = InstanceNorm(
+            range(n_features), reference=reference, name="instance_norm"
+        )
+        x, level = norm(values)
     outputs = SegmentRNN(
         input_width,
         horizon,
@@ -507,6 +543,8 @@ def build_segrnn(
         segment_length,
         units,
         dropout=dropout,
+        decoder=decoder,
+        channel_embedding=channel_embedding,
         seed=seed,
         name="segment_rnn",
     )(x)

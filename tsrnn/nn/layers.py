@@ -8,7 +8,7 @@ Every layer is registered under the ``"tsrnn"`` package and implements
   (RevIN without the learnable affine part): subtract a reference value of each
   window from the target features, add it back to the forecast.
 - :class:`SegmentRNN`: the segment-wise GRU of SegRNN (Lin et al. 2023) with
-  parallel multi-step decoding.
+  parallel (PMF) or recurrent (RMF) multi-step decoding.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["AddLevel", "InstanceNorm", "SegmentRNN", "seed_stream"]
+__all__ = ["DECODERS", "AddLevel", "InstanceNorm", "SegmentRNN", "seed_stream"]
+
+# Decoders of SegmentRNN: parallel and recurrent multi-step forecasting.
+DECODERS = ("pmf", "rmf")
 
 
 def seed_stream(seed):
@@ -161,21 +164,32 @@ class AddLevel(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="tsrnn")
 class SegmentRNN(keras.layers.Layer):
-    """Segment-wise GRU with parallel multi-step decoding (SegRNN, Lin et al. 2023).
+    """Segment-wise GRU with parallel or recurrent decoding (SegRNN, Lin et al. 2023).
 
     Channel-independent: every channel of the (batch, input_width, n_features)
     input is forecast by the same weights. Each channel's window is cut into
     ``input_width // segment_length`` segments; each segment is embedded by
-    ``Dense(units, relu)`` and a GRU reads the segments. Decoding forecasts every
-    output segment in parallel: output segment ``j`` of channel ``c`` is one GRU
-    step from the encoder's final state whose input is the concatenation of a
-    learned position embedding (``j``, ``units // 2`` values) and a learned channel
-    embedding (``c``, the remaining values); a dropout and a
-    ``Dense(segment_length)`` turn the step's output into the segment's values.
-    The segments are concatenated and cut to ``horizon`` (so ``horizon`` need not
-    be a multiple of ``segment_length``). The GRU is shared by encoder and decoder,
-    as in the paper. Output (batch, horizon, n_features). Normalization is left to
-    :class:`InstanceNorm` around this layer.
+    ``Dense(units, relu)`` and a GRU reads the segments. The GRU is shared by
+    encoder and decoder, as in the paper. Two decoders:
+
+    - ``"pmf"`` (parallel multi-step forecasting, the paper's choice): every
+      output segment is decoded at once. Output segment ``j`` of channel ``c``
+      is one GRU step from the encoder's final state whose input is the
+      concatenation of a learned position embedding (``j``, ``units // 2``
+      values) and a learned channel embedding (``c``, the remaining values);
+      without ``channel_embedding`` the position embedding has all ``units``
+      values.
+    - ``"rmf"`` (recurrent multi-step forecasting): the output segments are
+      decoded one after another. The first is read from the encoder's final
+      state; each predicted segment is embedded like an input segment and fed
+      to the GRU, whose new state gives the next segment. No position or
+      channel embedding is used.
+
+    Either way a dropout and a ``Dense(segment_length)`` turn a state into a
+    segment's values; the segments are concatenated and cut to ``horizon`` (so
+    ``horizon`` need not be a multiple of ``segment_length``). Output (batch,
+    horizon, n_features). Normalization is left to :class:`InstanceNorm` around
+    this layer.
 
     Parameters
     ----------
@@ -183,8 +197,20 @@ class SegmentRNN(keras.layers.Layer):
         ``segment_length`` must divide ``input_width``.
     dropout : float, default=0.0
         Dropout rate before the output projection.
+    decoder : {"pmf", "rmf"}, default="pmf"
+        Parallel or recurrent decoding, as above.
+    channel_embedding : bool, default=True
+        Give the PMF decoder a learned embedding of each channel (the paper's
+        ``channel_id``). Ignored by ``"rmf"``.
     seed : int or None, default=None
         Seeds the initializers and the dropout.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = SegmentRNN(8, 6, 2, segment_length=4, units=4, decoder="rmf", seed=0)
+    >>> tuple(layer(np.zeros((3, 8, 2), dtype="float32")).shape)
+    (3, 6, 2)
     """
 
     def __init__(
@@ -195,6 +221,8 @@ class SegmentRNN(keras.layers.Layer):
         segment_length,
         units,
         dropout=0.0,
+        decoder="pmf",
+        channel_embedding=True,
         seed=None,
         **kwargs,
     ):
@@ -205,12 +233,18 @@ class SegmentRNN(keras.layers.Layer):
                 f"Got segment_length={segment_length!r} with "
                 f"input_width={input_width!r}."
             )
+        if decoder not in DECODERS:
+            raise ValueError(
+                f"`decoder` must be one of {list(DECODERS)}. Got decoder={decoder!r}."
+            )
         self.input_width = int(input_width)
         self.horizon = int(horizon)
         self.n_features = int(n_features)
         self.segment_length = int(segment_length)
         self.units = int(units)
         self.dropout = float(dropout)
+        self.decoder = decoder
+        self.channel_embedding = bool(channel_embedding)
         self.seed = seed
         self.n_input_segments = self.input_width // self.segment_length
         self.n_output_segments = math.ceil(self.horizon / self.segment_length)
@@ -232,47 +266,72 @@ class SegmentRNN(keras.layers.Layer):
         self._embedding_seeds = (next(seeds), next(seeds))
 
     def build(self, input_shape):
-        position_units = self.units // 2
-        self.position_embedding = self.add_weight(
-            shape=(self.n_output_segments, position_units),
-            initializer=keras.initializers.RandomNormal(seed=self._embedding_seeds[0]),
-            name="position_embedding",
-        )
-        self.channel_embedding = self.add_weight(
-            shape=(self.n_features, self.units - position_units),
-            initializer=keras.initializers.RandomNormal(seed=self._embedding_seeds[1]),
-            name="channel_embedding",
-        )
+        if self.decoder == "pmf":
+            position_units = self.units // 2 if self.channel_embedding else self.units
+            self.position_embedding = self.add_weight(
+                shape=(self.n_output_segments, position_units),
+                initializer=keras.initializers.RandomNormal(
+                    seed=self._embedding_seeds[0]
+                ),
+                name="position_embedding",
+            )
+            if self.channel_embedding:
+                self.channel_embedding_weights = self.add_weight(
+                    shape=(self.n_features, self.units - position_units),
+                    initializer=keras.initializers.RandomNormal(
+                        seed=self._embedding_seeds[1]
+                    ),
+                    name="channel_embedding",
+                )
         self.embed.build((None, self.n_input_segments, self.segment_length))
         self.gru.build((None, self.n_input_segments, self.units))
         self.drop.build((None, self.units))
         self.project.build((None, self.units))
 
     def call(self, inputs, training=None):
-        batch = ops.shape(inputs)[0]
         channels, n_out = self.n_features, self.n_output_segments
         # (batch, width, channels) -> (batch * channels, segments, segment_length)
         series = ops.transpose(inputs, (0, 2, 1))
         segments = ops.reshape(series, (-1, self.n_input_segments, self.segment_length))
         _, state = self.gru(self.embed(segments), training=training)
-        position = ops.broadcast_to(
+        if self.decoder == "pmf":
+            values = self._decode_parallel(state, ops.shape(inputs)[0], training)
+        else:
+            values = self._decode_recurrent(state, training)
+        values = ops.reshape(values, (-1, channels, n_out * self.segment_length))
+        return ops.transpose(values[:, :, : self.horizon], (0, 2, 1))
+
+    def _decode_parallel(self, state, batch, training):
+        """(batch * channels, n_out * segment_length) from the encoder states."""
+        channels, n_out = self.n_features, self.n_output_segments
+        queries = ops.broadcast_to(
             ops.expand_dims(self.position_embedding, 0),
             (channels, n_out, self.position_embedding.shape[-1]),
         )
-        channel = ops.broadcast_to(
-            ops.expand_dims(self.channel_embedding, 1),
-            (channels, n_out, self.channel_embedding.shape[-1]),
-        )
-        queries = ops.concatenate([position, channel], axis=-1)
+        if self.channel_embedding:
+            channel = ops.broadcast_to(
+                ops.expand_dims(self.channel_embedding_weights, 1),
+                (channels, n_out, self.channel_embedding_weights.shape[-1]),
+            )
+            queries = ops.concatenate([queries, channel], axis=-1)
         queries = ops.tile(ops.expand_dims(queries, 0), (batch, 1, 1, 1))
         queries = ops.reshape(queries, (-1, 1, self.units))
         # Rows of `queries` run over (batch, channel, output segment); repeating
         # each encoder state n_out times in place gives the same order.
         initial = ops.repeat(state, n_out, axis=0)
         decoded, _ = self.gru(queries, initial_state=initial, training=training)
-        values = self.project(self.drop(decoded, training=training))
-        values = ops.reshape(values, (-1, channels, n_out * self.segment_length))
-        return ops.transpose(values[:, :, : self.horizon], (0, 2, 1))
+        return self.project(self.drop(decoded, training=training))
+
+    def _decode_recurrent(self, state, training):
+        """(batch * channels, n_out * segment_length), one segment per GRU step."""
+        outputs = []
+        for step in range(self.n_output_segments):
+            segment = self.project(self.drop(state, training=training))
+            outputs.append(segment)
+            if step + 1 < self.n_output_segments:
+                embedded = self.embed(ops.expand_dims(segment, 1))
+                _, state = self.gru(embedded, initial_state=state, training=training)
+        return ops.concatenate(outputs, axis=-1)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.horizon, self.n_features)
@@ -286,6 +345,8 @@ class SegmentRNN(keras.layers.Layer):
             segment_length=self.segment_length,
             units=self.units,
             dropout=self.dropout,
+            decoder=self.decoder,
+            channel_embedding=self.channel_embedding,
             seed=self.seed,
         )
         return config
