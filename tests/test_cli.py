@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -208,6 +209,8 @@ def test_auto_forecasts_every_series_of_a_long_file(
     assert main([*args, "--id-col", "id", "--output", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
     assert "leaderboard" in printed and "ensemble best:" in printed
+    coverage = re.search(r"coverage of the 90% intervals .*: ([\d.]+)% of 96", printed)
+    assert coverage and float(coverage.group(1)) > 50  # bands of 90 % are not empty
     forecast = pd.read_csv(out / "forecast.csv", parse_dates=["date"])
     assert forecast.columns.tolist() == [
         "id",

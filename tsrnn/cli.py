@@ -590,6 +590,22 @@ def _panel_scores(auto, actual: dict, history: dict, names, period: int):
     return pd.DataFrame(rows).set_index("model")
 
 
+def _holdout_coverage(auto, actual: dict) -> float:
+    """Share of the held-out values inside the best ensemble's intervals."""
+    bounds = auto.predict(ensemble="best")
+    target = auto.history_.targets[0]
+    lower, upper = (
+        bounds[f"{target}_{side}"].to_numpy().reshape(auto.n_series_, -1)
+        for side in ("lower", "upper")
+    )
+    position = {sid: k for k, sid in enumerate(auto.history_.ids.tolist())}
+    hits = [
+        (lower[position[sid], : len(y)] <= y) & (y <= upper[position[sid], : len(y)])
+        for sid, y in actual.items()
+    ]
+    return float(np.mean(np.concatenate(hits)))
+
+
 def run_auto(args) -> int:
     from tsrnn.forecasting.auto import AutoForecaster
     from tsrnn.forecasting.candidates import BASELINES
@@ -664,6 +680,11 @@ def run_auto(args) -> int:
         + (f" ({n_short} series too short to hold out)" if n_short else "")
     )
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    inside = _holdout_coverage(trial, actual)
+    print(
+        f"holdout coverage of the {args.coverage:.0%} intervals of the chosen "
+        f"ensemble: {inside:.1%} of {sum(map(len, actual.values()))} values"
+    )
 
     # Write the forecast that won on validation unless it lost to a baseline
     # (naive, seasonal naive, drift, seasonal naive with drift) on the
