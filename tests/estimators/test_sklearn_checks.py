@@ -4,10 +4,15 @@ The constructors use tiny networks, no XLA (its compilation would dominate these
 small fits) and enough epochs at a high learning rate for the checks that
 demand a real fit (a regressor R² > 0.5, a classifier accuracy > 0.83, strong
 class weights that must show in the predictions).
+
+The recurrent estimators with their default settings run the same checks too
+(``slow``: each fit spends the default budget of about 1000 gradient steps):
+the defaults must fit the checks' small problems as they come.
 """
 
 from __future__ import annotations
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from tsrnn import DenseClassifier, DenseRegressor, RNNClassifier, RNNRegressor
@@ -31,6 +36,9 @@ ESTIMATORS = [
     DenseRegressor(units=(8,), epochs=20, learning_rate=0.02, **COMMON),
     DenseClassifier(units=(8,), epochs=20, learning_rate=0.02, **COMMON),
 ]
+# Every setting at its default; the checks set random_state=0 themselves where
+# they compare fits, and it is set here for the others, so that a run repeats.
+DEFAULTS = [RNNRegressor(random_state=0), RNNClassifier(random_state=0)]
 
 # Reasons a reviewer can check; every other common check must pass.
 _SAMPLE_WEIGHT_REASON = (
@@ -48,4 +56,10 @@ def expected_failed_checks(estimator):
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.slow
+@parametrize_with_checks(DEFAULTS, expected_failed_checks=expected_failed_checks)
+def test_default_recurrent_estimators_pass_the_common_checks(estimator, check):
     check(estimator)

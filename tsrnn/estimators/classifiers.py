@@ -113,6 +113,8 @@ ARCHITECTURES = ("rnn", "rnn_fcn")
 GRADIENT_STEPS = 1000
 MIN_EPOCHS = 20
 MAX_EPOCHS = 400
+# normalize="auto" leaves shorter univariate series as they are.
+MIN_NORMALIZED = 3
 _BOOL_OR_AUTO = [Options((True, False, "auto"), "True, False or 'auto'")]
 
 
@@ -177,8 +179,10 @@ class RNNClassifier(KerasClassifier):
         Z-normalize every series, each feature by its own mean and standard
         deviation over its real steps, at fit and predict; a constant series
         becomes zeros. The network then sees shapes, not levels. "auto": when
-        the series are univariate (one feature per step, or 2-D X); a
-        multivariate problem's amplitudes often tell classes apart.
+        the series are univariate (one feature per step, or 2-D X) of at least
+        3 steps; a multivariate problem's amplitudes often tell classes apart,
+        and z-normalizing 2 steps would leave only their order (-1 and 1): a
+        table of 2 columns is not normalized.
     n_estimators : int, default=1
         Networks trained from different seeds (drawn from ``random_state``);
         ``predict_proba`` averages their probabilities. ``model_`` is one Keras
@@ -350,7 +354,7 @@ class RNNClassifier(KerasClassifier):
         values, mask, y, record = super()._validate_fit_input(X, y)
         normalize = self.normalize
         if normalize == "auto":
-            normalize = values.shape[2] == 1
+            normalize = values.shape[2] == 1 and values.shape[1] >= MIN_NORMALIZED
         self.normalize_ = bool(normalize)
         if self.normalize_:
             values = _z_normalized(values, mask)

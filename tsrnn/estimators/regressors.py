@@ -23,8 +23,9 @@ from tsrnn.estimators.base import KerasEstimator
 from tsrnn.estimators.capabilities import forecasting_tags
 from tsrnn.estimators.docstrings import fill_doc
 from tsrnn.estimators.networks import dense_network, recurrent_network
-from tsrnn.estimators.params import Options
+from tsrnn.estimators.params import Interval, Options
 from tsrnn.estimators.probabilistic import DISTRIBUTION_NAMES, ProbabilisticMixin
+from tsrnn.estimators.training import budget_epochs, plateau_patience
 from tsrnn.nn.builders import build_seq2seq
 from tsrnn.nn.distributions import sample_paths
 from tsrnn.nn.recursive import recursive_predict
@@ -32,6 +33,10 @@ from tsrnn.nn.recursive import recursive_predict
 __all__ = ["DenseRegressor", "RNNRegressor"]
 
 ARCHITECTURES = ("rnn", "seq2seq")
+# The default training budget of RNNRegressor, in gradient steps, and the
+# bounds of the epochs it gives (see its `epochs`).
+GRADIENT_STEPS = 1000
+EPOCH_BOUNDS = (50, 400)
 
 
 class KerasRegressor(RegressorMixin, KerasEstimator):
@@ -243,6 +248,19 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
         Forecast these quantile levels instead (MQ-RNN: mean pinball loss,
         non-crossing quantiles), e.g. ``[0.1, 0.5, 0.9]`` with a direct
         multi-step ``y``; ``predict`` gives the median.
+    epochs : int or "auto", default="auto"
+        Passes over the training rows (more with ``warm_start=True``: each fit
+        adds its epochs). "auto": enough for about 1000 gradient steps
+        (``ceil(1000 / ceil(n_rows / batch_size))``), at least 50 (the former
+        fixed default) and at most 400, so small data trains long enough and
+        large data no longer than before.
+    lr_patience : int, "auto" or None, default="auto"
+        Halve the learning rate when the *training* loss has not improved for
+        this many epochs (down to a hundredth of ``learning_rate``). "auto": a
+        tenth of the epochs, at least 5, when ``epochs="auto"``; a constant
+        learning rate when ``epochs`` is a number, as set by hand (and by the
+        recurrent candidates of :class:`tsrnn.AutoForecaster`). None: a
+        constant learning rate.
     {training}
     {attributes}
     Examples
@@ -272,6 +290,14 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
         **KerasEstimator._parameter_constraints,
         "architecture": [Options(ARCHITECTURES)],
         "distribution": [Options(DISTRIBUTION_NAMES)],
+        "epochs": [
+            Interval(numbers.Integral, 1),
+            Options(("auto",), "'auto'"),
+        ],
+        "lr_patience": [
+            Interval(numbers.Integral, 1),
+            Options(("auto", None), "'auto' or None"),
+        ],
     }
 
     def __init__(
@@ -288,7 +314,8 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
         instance_norm=False,
         distribution=None,
         quantiles=None,
-        epochs=50,
+        epochs="auto",
+        lr_patience="auto",
         batch_size=32,
         learning_rate=1e-3,
         clipnorm=1.0,
@@ -326,10 +353,25 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
         self.instance_norm = instance_norm
         self.distribution = distribution
         self.quantiles = quantiles
+        self.lr_patience = lr_patience
 
     @property
     def _encoder_decoder(self) -> bool:
         return self.architecture == "seq2seq"
+
+    # ------------------------------------------------------- training schedule
+
+    def _n_epochs(self, n_train):
+        if self.epochs != "auto":
+            return self.epochs
+        return budget_epochs(
+            n_train, self.batch_size, steps=GRADIENT_STEPS, bounds=EPOCH_BOUNDS
+        )
+
+    def _lr_patience(self, epochs):
+        if self.lr_patience != "auto":
+            return self.lr_patience
+        return plateau_patience(epochs) if self.epochs == "auto" else None
 
     @property
     def _aligned_outputs(self) -> bool:

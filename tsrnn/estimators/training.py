@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import random
 import warnings
 
@@ -25,7 +26,9 @@ from tsrnn.exceptions import TrainingWarning
 
 __all__ = [
     "PREDICT_CHUNK",
+    "budget_epochs",
     "make_training_dataset",
+    "plateau_patience",
     "predict_in_chunks",
     "quiet_retracing",
     "seeded",
@@ -37,6 +40,39 @@ __all__ = [
 # the CPU kernels pick a different accumulation order for, e.g., a single row,
 # which changes results in the 7th significant digit (measured: 8e-7).
 PREDICT_CHUNK = 128
+
+
+def budget_epochs(n_train: int, batch_size: int, *, steps: int, bounds) -> int:
+    """Epochs that give about ``steps`` gradient steps over ``n_train`` rows.
+
+    ``ceil(steps / ceil(n_train / batch_size))``, clipped to ``bounds`` (low,
+    high): a training budget that does not depend on the size of the data, as
+    a fixed number of epochs does (a few steps on small data, a great many on
+    large data).
+
+    Examples
+    --------
+    >>> budget_epochs(200, 32, steps=1000, bounds=(50, 400))
+    143
+    >>> budget_epochs(100_000, 32, steps=1000, bounds=(50, 400))
+    50
+    """
+    steps_per_epoch = math.ceil(n_train / batch_size)
+    low, high = bounds
+    return min(high, max(low, math.ceil(steps / steps_per_epoch)))
+
+
+def plateau_patience(epochs: int) -> int:
+    """Epochs of a stalled training loss before the learning rate halves.
+
+    A tenth of the epochs, at least 5 (see :func:`train`'s ``lr_patience``).
+
+    Examples
+    --------
+    >>> plateau_patience(143), plateau_patience(20)
+    (14, 5)
+    """
+    return max(5, epochs // 10)
 
 
 @contextlib.contextmanager
