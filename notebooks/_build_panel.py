@@ -167,6 +167,25 @@ axes[0, 0].legend(loc="upper left", fontsize=8)
 fig.tight_layout()
 """),
         md(r"""
+## Quantiles and several interval levels
+
+`predict_quantiles` reads quantiles (or central intervals at several levels)
+of an ensemble from its own validation errors: per forecast step, the errors
+of every series and fold, each divided by its series' MASE scale, give the
+quantiles of the scaled error (split conformal, no distribution assumed).
+Their coverage on the test part, which they never saw:
+"""),
+        code("""
+bands = auto.predict_quantiles(level=[50, 80, 95])
+actual = test.set_index(["id", "date"])["value"]
+bands = bands.loc[actual.index]
+pd.Series({
+    f"{level} %": ((bands[f"value_lower_{level}"] <= actual)
+                   & (actual <= bands[f"value_upper_{level}"])).mean()
+    for level in (50, 80, 95)
+}).rename("test coverage").round(3).to_frame()
+"""),
+        md(r"""
 ## From the command line
 
 The same search, with a holdout report, the leaderboard, the forecasts of
