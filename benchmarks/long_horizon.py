@@ -29,14 +29,17 @@ Run it alone (a cell: one target, horizon and seed at every lookback)::
     python -m benchmarks.long_horizon --targets multivariate --horizons 96 \\
         --seeds 1 --json /tmp/cell.json
 
-``--csv PATH`` reads another ETT-layout file; ``--lookbacks`` restricts the
-lookbacks tried; ``--json`` keeps every finished fit (records with keys
+``--csv PATH`` reads another ETT-layout file; ``--decoder rmf`` trains the
+recurrent decoder instead (an ablation: give it its own ``--json``);
+``--lookbacks`` restricts the lookbacks tried; ``--json`` keeps every
+finished fit (records with keys
 ``target``, ``horizon``, ``lookback``, ``seed``, ``mse``, ``mae``, ``chosen``;
 the fit times and validation scores go to the ``.fits.json`` file beside it),
 and fits already recorded there are not run again, so several runs build one
 table. ``--render`` writes the table from that file without training. The
 section of ``RESULTS.md`` is rewritten unless ``--no-write`` (``--quick``:
-tiny models, two training batches, only with ``--output``).
+tiny models, two training batches, one validation and test batch of 1,024
+windows, written only with ``--output``).
 ``python -m benchmarks --only long_horizon`` runs the full protocol (every
 target, horizon, lookback, three seeds: many hours on 2 cores).
 """
@@ -279,7 +282,9 @@ def fit_and_score(splits, lookback, horizon, seed, recipe, quick=False):
     val = dataset(splits["val"], batch_size=1024)
     test = dataset(splits["test"], batch_size=1024)
     if quick:
+        # A smoke check: a few batches of each split, so figures mean nothing.
         train = train.take(QUICK_TRAIN_BATCHES)
+        val, test = val.take(1), test.take(1)
     base = recipe["learning_rate"]
     callbacks = [
         keras.callbacks.EarlyStopping(
@@ -531,10 +536,16 @@ def run_cells(
     seeds=range(N_SEEDS),
     json_path=None,
     quick=False,
+    decoder=None,
 ):
-    """Train every missing (target, horizon, lookback, seed) fit; all the fits."""
+    """Train every missing (target, horizon, lookback, seed) fit; all the fits.
+
+    ``decoder`` overrides the recipe's (``"pmf"``) for an ablation.
+    """
     quiet_tensorflow()
     recipe = QUICK_RECIPE if quick else RECIPE
+    if decoder is not None:
+        recipe = {**recipe, "decoder": decoder}
     name, values, columns, rows_per_day = load_rows(csv)
     bounds = split_bounds(len(values), rows_per_day)
     fits = read_fits(json_path) if json_path else []
@@ -593,7 +604,10 @@ def _section(quick, note="", **options):
         ),
     )
     if quick:
-        text += "\n\nQUICK RUN: tiny models, two training batches, figures meaningless."
+        text += (
+            "\n\nQUICK RUN: tiny models, two training batches, one validation and "
+            "test batch, figures meaningless."
+        )
     return name, text
 
 
@@ -634,6 +648,12 @@ def main(argv=None) -> None:
     parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1")
     parser.add_argument("--json", type=Path, default=None, help="records file")
     parser.add_argument(
+        "--decoder",
+        choices=("pmf", "rmf"),
+        default=None,
+        help="override the recipe's decoder (an ablation; use its own --json)",
+    )
+    parser.add_argument(
         "--render", action="store_true", help="table from --json, no training"
     )
     parser.add_argument("--quick", action="store_true")
@@ -660,10 +680,13 @@ def main(argv=None) -> None:
         lookbacks=args.lookbacks,
         seeds=seeds,
         json_path=args.json,
+        decoder=args.decoder,
     )
     if args.render:
         name = "ETTh1" if args.csv is None else args.csv.stem
         recipe = QUICK_RECIPE if args.quick else RECIPE
+        if args.decoder:
+            recipe = {**recipe, "decoder": args.decoder}
         fits = read_fits(args.json)
         text = render(
             name,
