@@ -514,8 +514,9 @@ def render(name, fits, horizons, lookbacks, seeds, targets, recipe, note=""):
             "batch size - 1 windows, the last ones in time); the SegRNN README (L=96) "
             "and SparseTSF README (L=720) figures come after the authors' fix "
             "(`drop_last=False`, every window scored, as here). The fixed-loader "
-            "SegRNN figures used the MSE loss; the paper used MAE. TimeBase's "
-            "h192-h720 and CycleNet's figures outside its result.txt were not read.",
+            "SegRNN figures used the MSE loss; the paper used MAE. The loader regime "
+            "of CycleNet's result.txt and TimeBase's log was not checked; "
+            "TimeBase's h192-h720 figures were not read.",
             "",
             "Goals of issue #15 (single model, mean of 3 seeds):",
             "",
