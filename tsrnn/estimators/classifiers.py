@@ -7,7 +7,6 @@ with cross-entropy, and follow scikit-learn's classifier contract
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import ClassVar
 
@@ -30,6 +29,7 @@ from tsrnn.estimators.networks import (
     rnn_fcn_network,
 )
 from tsrnn.estimators.params import Interval, Options
+from tsrnn.estimators.training import budget_epochs, plateau_patience
 from tsrnn.nn.fcn import CONV_FILTERS, CONV_KERNELS
 
 __all__ = ["DenseClassifier", "RNNClassifier"]
@@ -339,13 +339,16 @@ class RNNClassifier(KerasClassifier):
     def _n_epochs(self, n_train):
         if self.epochs != "auto":
             return self.epochs
-        steps_per_epoch = math.ceil(n_train / self.batch_size)
-        epochs = math.ceil(GRADIENT_STEPS / steps_per_epoch)
-        return min(MAX_EPOCHS, max(MIN_EPOCHS, epochs))
+        return budget_epochs(
+            n_train,
+            self.batch_size,
+            steps=GRADIENT_STEPS,
+            bounds=(MIN_EPOCHS, MAX_EPOCHS),
+        )
 
     def _lr_patience(self, epochs):
         if self.lr_patience == "auto":
-            return max(5, epochs // 10)
+            return plateau_patience(epochs)
         return self.lr_patience
 
     # ----------------------------------------------------------- normalization
