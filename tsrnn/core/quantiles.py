@@ -13,7 +13,7 @@ import numpy as np
 
 from tsrnn.core.validation import message
 
-__all__ = ["check_levels", "check_quantiles", "level_quantiles"]
+__all__ = ["check_levels", "check_quantiles", "level_quantiles", "requested_quantiles"]
 
 
 def check_quantiles(quantiles, name: str = "quantiles") -> np.ndarray:
@@ -96,3 +96,27 @@ def level_quantiles(level: float) -> tuple[float, float]:
     """
     alpha = 1.0 - level / 100.0
     return round(alpha / 2, 12), round(1.0 - alpha / 2, 12)
+
+
+def requested_quantiles(quantiles=None, level=None) -> tuple[np.ndarray, list[str]]:
+    """Probabilities and column suffixes for exactly one of ``quantiles``, ``level``.
+
+    ``quantiles`` gives suffixes ``q{q}``; ``level`` (percent) gives, per level,
+    ``lower_{level}`` and ``upper_{level}`` at its central pair of quantiles.
+
+    >>> requested_quantiles(level=[80])
+    (array([0.1, 0.9]), ['lower_80', 'upper_80'])
+    """
+    if (quantiles is None) == (level is None):
+        raise ValueError(
+            "Exactly one of `quantiles` and `level` must be given. Got "
+            f"quantiles={quantiles!r} and level={level!r}."
+        )
+    if quantiles is not None:
+        probabilities = check_quantiles(quantiles)
+        return probabilities, [f"q{q:g}" for q in probabilities]
+    probabilities, names = [], []
+    for percent in check_levels(level):
+        probabilities += level_quantiles(percent)
+        names += [f"lower_{percent:g}", f"upper_{percent:g}"]
+    return np.array(probabilities), names

@@ -41,7 +41,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from tsrnn.core.quantiles import check_levels, check_quantiles, level_quantiles
+from tsrnn.core.quantiles import requested_quantiles
 from tsrnn.core.validation import check_int, message
 from tsrnn.evaluation.baselines import period_of_freq
 from tsrnn.exceptions import DataWarning, TrainingWarning
@@ -349,11 +349,6 @@ class AutoForecaster(BaseEstimator):
         ['sales', 'sales_lower_80', 'sales_upper_80']
         """
         check_is_fitted(self, "forecasts_")
-        if (quantiles is None) == (level is None):
-            raise ValueError(
-                "Exactly one of `quantiles` and `level` must be given. Got "
-                f"quantiles={quantiles!r} and level={level!r}."
-            )
         if not isinstance(ensemble, str) or ensemble not in self._signed_errors:
             raise ValueError(
                 message(
@@ -363,18 +358,11 @@ class AutoForecaster(BaseEstimator):
                     ensemble,
                 )
             )
-        if quantiles is not None:
-            probabilities = check_quantiles(quantiles)
-            names = [f"q{q:g}" for q in probabilities]
-        else:
-            probabilities, names = [], []
-            for percent in check_levels(level):
-                probabilities += level_quantiles(percent)
-                names += [f"lower_{percent:g}", f"upper_{percent:g}"]
+        probabilities, names = requested_quantiles(quantiles, level)
         order = np.argsort(probabilities, kind="stable")
         offsets = np.empty((len(probabilities), self._horizon))
         offsets[order] = error_quantiles(
-            self._signed_errors[ensemble], np.asarray(probabilities)[order]
+            self._signed_errors[ensemble], probabilities[order]
         )
         point = self.forecasts_[ensemble]
         found = point[None] + offsets[:, None, :] * self._scale[None, :, None]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 
-from tsrnn.core.quantiles import check_levels, check_quantiles, level_quantiles
+from tsrnn.core.quantiles import requested_quantiles
 from tsrnn.core.validation import check_int, message
 from tsrnn.estimators.capabilities import forecasting_tags
 
@@ -161,32 +161,18 @@ def quantile_frame(
     ``{target}_q{q}`` per level; with ``level`` (percent): the mean, then
     ``{target}_lower_{level}`` and ``{target}_upper_{level}`` per level.
     """
-    if (quantiles is None) == (level is None):
-        raise ValueError(
-            "Exactly one of `quantiles` and `level` must be given. Got "
-            f"quantiles={quantiles!r} and level={level!r}."
-        )
+    probabilities, names = requested_quantiles(quantiles, level)
     history = paths.history
     values = paths.values
     steps = values.shape[1]
     columns = {}
     mean = values.mean(axis=-1)
+    found = np.quantile(values, probabilities, axis=-1)  # (q, n, steps, k)
     for j, target in enumerate(history.targets):
         columns[target] = mean[..., j].ravel()
-    if quantiles is not None:
-        levels = check_quantiles(quantiles)
-        found = np.quantile(values, levels, axis=-1)  # (q, n, steps, k)
-        for j, target in enumerate(history.targets):
-            for i, q in enumerate(levels):
-                columns[f"{target}_q{q:g}"] = found[i, ..., j].ravel()
-    else:
-        for j, target in enumerate(history.targets):
-            for percent in check_levels(level):
-                low, high = level_quantiles(percent)
-                lower, upper = np.quantile(values[..., j, :], [low, high], axis=-1)
-                label = f"{percent:g}"
-                columns[f"{target}_lower_{label}"] = lower.ravel()
-                columns[f"{target}_upper_{label}"] = upper.ravel()
+    for j, target in enumerate(history.targets):
+        for i, name in enumerate(names):
+            columns[f"{target}_{name}"] = found[i, ..., j].ravel()
     panel = history.panel
     times = panel.local_index(paths.times.ravel())
     if history.long:
