@@ -36,6 +36,7 @@ MODULES = (
     "probabilistic_panels",
     "anomaly_scores",
     "auto_fit_time",
+    "sampling_speed",
 )
 
 # name -> run(quick) returning a markdown section.

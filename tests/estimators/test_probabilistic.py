@@ -219,3 +219,71 @@ def test_targets_that_are_not_inputs_are_forecast_without_scaling():
     model = RNNRegressor(distribution="normal", **FAST).fit(X, y)
     assert model.predict(X[:2]).shape == (2, 3)
     assert model.sample(X[:2], 4, random_state=0).shape == (2, 3, 4)
+
+
+def test_an_every_step_head_learns_the_next_row_after_every_row(normal_iid):
+    X, y = normal_iid
+    model = RNNRegressor(
+        distribution="normal",
+        every_step=True,
+        units=2,
+        epochs=10,
+        batch_size=64,
+        learning_rate=0.02,
+        jit_compile=False,
+        random_state=0,
+    ).fit(X, y)
+    # One forecast after each of the 8 rows; predictions read the last one.
+    assert model.model_.output_shape == (None, 8, 1, 2)
+    params = model.predict_params(X[:5])
+    assert params.shape == (5, 1, 1, 2)
+    np.testing.assert_allclose(model.predict(X[:5]), params[:, 0, 0, 0])
+    np.testing.assert_allclose(
+        params, np.asarray(model.model_(X[:5]))[:, -1:], rtol=1e-5, atol=1e-6
+    )
+    levels = [0.1, 0.5, 0.9]
+    expected = 3.0 + 2.0 * stats.norm.ppf(levels)
+    learned = model.predict_quantiles(X[:200], levels).mean(axis=0)
+    np.testing.assert_allclose(learned, expected, atol=0.3)
+    # Both samplers start from the same forecast; a carried state is seeded.
+    reread = model.sample_recursive(X[:3], 4, 5, target_index=[0], random_state=1)
+    carried = model.sample_recursive(
+        X[:3], 4, 5, target_index=[0], random_state=1, carry_state=True
+    )
+    np.testing.assert_allclose(carried[:, 0], reread[:, 0], rtol=1e-4, atol=1e-4)
+    again = model.sample_recursive(
+        X[:3], 4, 5, target_index=[0], random_state=1, carry_state=True
+    )
+    assert np.array_equal(carried, again)
+    assert model.log_likelihood(X[:3], y[:3]).shape == (3,)
+
+
+def test_every_step_targets_are_the_next_rows_then_y():
+    X = np.arange(2 * 4 * 2, dtype=float).reshape(2, 4, 2)
+    y = np.array([100.0, 200.0])
+    model = RNNRegressor(distribution="normal")
+    targets = y.reshape(2, 1, 1).astype(np.float32)
+    expanded, shape = model._expand_targets(X, targets, (1, 1, 2))
+    assert shape == (4, 1, 2)
+    np.testing.assert_array_equal(expanded[..., 0], [[2, 4, 6, 100], [10, 12, 14, 200]])
+
+
+def test_every_step_refuses_what_it_cannot_train(normal_iid):
+    X, y = normal_iid
+    X, y = X[:20], y[:20]
+    with pytest.raises(
+        ValueError, match="`every_step` must be 'auto' or False without"
+    ):
+        RNNRegressor(every_step=True, **FAST).fit(X, y)
+    with pytest.raises(
+        ValueError, match="`every_step` must be 'auto' or False with quantiles"
+    ):
+        RNNRegressor(quantiles=[0.1, 0.9], every_step=True, **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="`every_step` must be 'auto', True or False"):
+        RNNRegressor(distribution="normal", every_step="yes", **FAST).fit(X, y)
+    Y = np.stack([y, y], axis=1)[..., None]
+    with pytest.raises(ValueError, match="`y` must be one step of targets"):
+        RNNRegressor(distribution="normal", every_step=True, **FAST).fit(X, Y)
+    wide = np.random.default_rng(5).normal(size=(20, 3))
+    with pytest.raises(ValueError, match="`y` must be one step of targets"):
+        RNNRegressor(distribution="normal", every_step=True, **FAST).fit(X, wide)

@@ -47,8 +47,11 @@ def panel():
     )
 
 
-def test_sampled_paths_follow_the_forecast_distribution_of_the_process(recursive, iid):
-    paths = recursive.sample(2000, horizon=3, random_state=0)
+@pytest.mark.parametrize("carry_state", [False, True], ids=["re-read", "carry state"])
+def test_sampled_paths_follow_the_forecast_distribution_of_the_process(
+    recursive, iid, carry_state
+):
+    paths = recursive.sample(2000, horizon=3, random_state=0, carry_state=carry_state)
     steps = [paths.loc[paths["day"] == day, "load"] for day in paths["day"].unique()]
     levels = [0.1, 0.5, 0.9]
     # Step 1 is drawn from the network's distribution given the last window.
@@ -166,3 +169,54 @@ def test_sampling_raises_on_bad_calls(recursive, panel):
     point = Forecaster(Ridge(), input_width=8, horizon=2, id_col="id", time_col="time")
     with pytest.raises(TypeError, match="must forecast a distribution"):
         point.fit(panel).sample(2)
+
+
+def test_carrying_the_state_changes_only_how_later_steps_read_on_real_data(
+    shared_data,
+):
+    """Tourism monthly: both samplers give the same layout and first step."""
+    frame = pd.read_csv(shared_data / "forecasting" / "tourism_monthly.csv")
+    frame = frame[frame["split"] == "train"]
+    frame = frame[frame["id"].isin(frame["id"].unique()[:6])]
+    frame = frame.assign(date=pd.to_datetime(frame["date"]))[["id", "date", "value"]]
+    original = frame.copy()
+    model = RNNRegressor(distribution="student_t", **FAST)
+    forecaster = Forecaster(
+        model,
+        input_width=24,
+        horizon=6,
+        strategy="recursive",
+        transforms=[Log(offset=1.0), Difference(12)],
+        id_col="id",
+        time_col="date",
+    ).fit(frame)
+    # A distribution's network is trained after every row by default, and its
+    # state is carried by default.
+    assert forecaster.estimator_.every_step_
+    reread = forecaster.sample(20, random_state=1, carry_state=False)
+    carried = forecaster.sample(20, random_state=1)
+    pd.testing.assert_frame_equal(original, frame)
+    assert carried.drop(columns="value").equals(reread.drop(columns="value"))
+    first = reread["date"] == reread.groupby("id")["date"].transform("min")
+    np.testing.assert_allclose(
+        carried.loc[first, "value"], reread.loc[first, "value"], rtol=1e-4
+    )
+    assert not np.allclose(carried.loc[~first, "value"], reread.loc[~first, "value"])
+    assert np.isfinite(carried["value"]).all() and (carried["value"] > -1).all()
+    again = forecaster.sample(20, random_state=1, carry_state=True)
+    pd.testing.assert_frame_equal(carried, again)
+    last_row = Forecaster(
+        RNNRegressor(distribution="student_t", every_step=False, **FAST),
+        input_width=24,
+        horizon=6,
+        strategy="recursive",
+        id_col="id",
+        time_col="date",
+    ).fit(frame)
+    assert not last_row.estimator_.every_step_
+    pd.testing.assert_frame_equal(
+        last_row.sample(5, random_state=0),
+        last_row.sample(5, random_state=0, carry_state=False),
+    )
+    with pytest.raises(ValueError, match="`carry_state` must be 'auto', True or"):
+        last_row.sample(5, carry_state="always")

@@ -427,6 +427,7 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
         self._validate_params()
         values, mask, y, record = self._validate_fit_input(X, y)
         targets, output_shape, y_shape = self._encode_targets(y, record.steps)
+        targets, output_shape = self._expand_targets(values, targets, output_shape)
         if self._encoder_decoder and targets.ndim == 2:
             # The decoder always emits (n, horizon, k): y of shape (n, k) is
             # one step of k targets.
@@ -500,6 +501,10 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
                 "Lower `learning_rate`, scale X and y, or look for extreme values."
             )
         return self
+
+    def _expand_targets(self, values, targets, output_shape):
+        """Targets as the network is trained on them (a hook; unchanged here)."""
+        return targets, output_shape
 
     def _strategy_scope(self):
         """The ``tf.distribute`` scope the network is built and trained in."""

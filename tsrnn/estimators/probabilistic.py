@@ -58,6 +58,17 @@ class ProbabilisticMixin:
 
     def _check_head_params(self):
         """Settings that a distribution or quantile head cannot honour."""
+        if self.every_step is True and not self._probabilistic:
+            raise ValueError(
+                message(
+                    "every_step",
+                    "'auto' or False without a distribution (it trains a "
+                    "forecast distribution after every row, DeepAR's way)",
+                    self.every_step,
+                    "Set distribution='normal' (or 'student_t', "
+                    "'negative_binomial'), or every_step='auto'.",
+                )
+            )
         if not self._probabilistic:
             return
         if self.distribution is not None and self.quantiles is not None:
@@ -73,6 +84,18 @@ class ProbabilisticMixin:
         if self.quantiles is not None:
             check_quantiles(self.quantiles)
         which = "distribution" if self.distribution is not None else "quantiles"
+        if self.every_step is True and self.quantiles is not None:
+            raise ValueError(
+                message(
+                    "every_step",
+                    "'auto' or False with quantiles set (a quantile head "
+                    "forecasts direct steps; every_step trains a one-step "
+                    "distribution)",
+                    self.every_step,
+                    "Use distribution='normal' (or 'student_t', "
+                    "'negative_binomial') with every_step=True.",
+                )
+            )
         for name, default in {
             "architecture": "rnn",
             "return_sequences": False,
@@ -115,6 +138,40 @@ class ProbabilisticMixin:
         output_shape = (*targets.shape[1:], self._head().n_params)
         return targets.astype(np.float32), output_shape, y.shape[1:]
 
+    @property
+    def _every_step_fitted(self) -> bool:
+        """Whether the fitted network forecasts after every row (``every_step_``)."""
+        return getattr(self, "every_step_", False)
+
+    def _expand_targets(self, values, targets, output_shape):
+        """With ``every_step``: the next row's targets after every row (DeepAR).
+
+        ``targets`` (n, 1, k) is the step after each window; the targets after
+        row ``t < timesteps`` are the target columns (the first ``k``) of row
+        ``t + 1`` of the window itself. Sets ``every_step_``.
+        """
+        if not self._probabilistic:
+            return targets, output_shape
+        horizon, k, n_params = output_shape
+        one_step = horizon == 1 and k <= values.shape[2]
+        if self.every_step is True and not one_step:
+            raise ValueError(
+                "`y` must be one step of targets that are the first columns of "
+                "X with every_step=True (the network learns the next row after "
+                f"every row). Got y of {horizon} step(s) and {k} target(s) for "
+                f"X with {values.shape[2]} feature(s). Set every_step='auto' "
+                "(every step where it applies) or False."
+            )
+        self.every_step_ = bool(
+            one_step and self.quantiles is None and self.every_step in (True, "auto")
+        )
+        if not self.every_step_:
+            return targets, output_shape
+        steps = np.concatenate(
+            [np.asarray(values[:, 1:, :k], dtype=np.float32), targets], axis=1
+        )
+        return steps, (steps.shape[1], k, n_params)
+
     def _build_head_network(self, values_shape, output_shape, *, masking, seed):
         if masking:
             raise ValueError(
@@ -133,6 +190,7 @@ class ProbabilisticMixin:
             # y with more columns than X: the targets are not among the
             # inputs, so there is no window scale to read.
             scaling=n_targets <= values_shape[2],
+            every_step=self.every_step_,
             cell=self.cell,
             units=self.units,
             bidirectional=self.bidirectional,
@@ -183,7 +241,9 @@ class ProbabilisticMixin:
         """
         self._check_head("predict_params")
         inputs, n = self._validate_predict_input(X)
-        return predict_in_chunks(self.model_, inputs, n).astype(np.float64)
+        params = predict_in_chunks(self.model_, inputs, n).astype(np.float64)
+        # An every-step network: the forecast after the last row.
+        return params[:, -1:] if self._every_step_fitted else params
 
     def _point(self, params):
         """Mean (median of a quantile head) in the shape of the fit ``y``."""
@@ -252,7 +312,15 @@ class ProbabilisticMixin:
         return self._reshape_last(values)
 
     def sample_recursive(
-        self, X, steps, n_paths=100, *, target_index, future=None, random_state=None
+        self,
+        X,
+        steps,
+        n_paths=100,
+        *,
+        target_index,
+        future=None,
+        random_state=None,
+        carry_state="auto",
     ):
         """Future paths of a one-step model by ancestral sampling.
 
@@ -275,6 +343,15 @@ class ProbabilisticMixin:
         future : array-like of shape (n, steps, n_features - n_targets), default=None
             Known-future values of the other columns.
         random_state : int, RandomState instance or None, default=None
+        carry_state : bool or "auto", default="auto"
+            False: every step re-reads the rolled window. True: each window is
+            read once and its recurrent state carried forward one row per
+            step, at the window's scale (DeepAR's way; ``width`` times fewer
+            recurrent steps; needs ``bidirectional=False``). "auto": True for
+            a network trained after every row (``every_step_``), which is what
+            a carried state continues; False otherwise (a network trained
+            after the last row only drifts when its state runs past the
+            window). See :func:`tsrnn.nn.distributions.sample_paths`.
 
         Returns
         -------
@@ -292,7 +369,19 @@ class ProbabilisticMixin:
             seed=_seed(random_state),
             target_index=target_index,
             future=future,
+            carry_state=self._carry_state(carry_state),
+            every_step=self._every_step_fitted,
         )
+
+    def _carry_state(self, carry_state) -> bool:
+        """``carry_state`` of :meth:`sample_recursive`, "auto" resolved."""
+        if isinstance(carry_state, str) and carry_state == "auto":
+            return self._every_step_fitted
+        if not isinstance(carry_state, bool | np.bool_):
+            raise ValueError(
+                message("carry_state", "'auto', True or False", carry_state)
+            )
+        return bool(carry_state)
 
     def _check_recursive_head(self, method: str):
         self._check_head(method)
@@ -302,7 +391,7 @@ class ProbabilisticMixin:
                 "(quantiles=[...]) is meant for direct multi-step forecasts. Use "
                 "distribution='normal' (or 'student_t', 'negative_binomial')."
             )
-        if self.model_.output_shape[1] != 1:
+        if self.model_.output_shape[1] != 1 and not self._every_step_fitted:
             raise ValueError(
                 f"`{method}` needs a one-step model; this {type(self).__name__} "
                 f"forecasts {self.model_.output_shape[1]} steps at once. Use "

@@ -625,7 +625,15 @@ class Forecaster(BaseEstimator):
 
     # ------------------------------------------------------- sampled futures
 
-    def sample(self, n_paths=100, *, horizon=None, covariates=None, random_state=None):
+    def sample(
+        self,
+        n_paths=100,
+        *,
+        horizon=None,
+        covariates=None,
+        random_state=None,
+        carry_state="auto",
+    ):
         """Sample ``n_paths`` future paths after the end of every series.
 
         Needs an estimator that forecasts a distribution
@@ -644,6 +652,15 @@ class Forecaster(BaseEstimator):
             Future covariates over the sampled steps, as in :meth:`predict`.
         random_state : int, RandomState instance or None, default=None
             Seeds the draws: the same seed gives the same paths.
+        carry_state : bool or "auto", default="auto"
+            Recursive strategy only. False: each step re-reads the rolled
+            input window. True: each series' window is read once and the
+            recurrent state carried forward one row per step and path, at the
+            window's scale, as DeepAR samples (``input_width`` times fewer
+            recurrent steps). "auto": True when the network was trained after
+            every row (``RNNRegressor(every_step="auto")``, the default with a
+            distribution), whose state is made to be carried; False otherwise.
+            The first step is the same either way.
 
         Returns
         -------
@@ -668,7 +685,8 @@ class Forecaster(BaseEstimator):
         from tsrnn.forecasting.sampling import sample_frame
 
         return sample_frame(
-            self._sampled(n_paths, horizon, covariates, random_state), self.id_col
+            self._sampled(n_paths, horizon, covariates, random_state, carry_state),
+            self.id_col,
         )
 
     def predict_quantiles(
@@ -680,6 +698,7 @@ class Forecaster(BaseEstimator):
         horizon=None,
         covariates=None,
         random_state=None,
+        carry_state="auto",
     ):
         """Quantiles or central intervals of the forecast, from sampled paths.
 
@@ -693,7 +712,7 @@ class Forecaster(BaseEstimator):
             exactly one of ``quantiles`` and ``level``.
         n_paths : int, default=1000
             Paths sampled with :meth:`sample` to read the quantiles from.
-        horizon, covariates, random_state
+        horizon, covariates, random_state, carry_state
             As in :meth:`sample`.
 
         Returns
@@ -704,12 +723,12 @@ class Forecaster(BaseEstimator):
         """
         from tsrnn.forecasting.sampling import quantile_frame
 
-        paths = self._sampled(n_paths, horizon, covariates, random_state)
+        paths = self._sampled(n_paths, horizon, covariates, random_state, carry_state)
         return quantile_frame(
             paths, quantiles=quantiles, level=level, id_name=self.id_col
         )
 
-    def _sampled(self, n_paths, horizon, covariates, random_state):
+    def _sampled(self, n_paths, horizon, covariates, random_state, carry_state):
         from tsrnn.forecasting.sampling import draw_paths
 
         check_is_fitted(self, "estimator_")
@@ -719,7 +738,7 @@ class Forecaster(BaseEstimator):
             base = attach_covariates(
                 base, covariates, self._layout(), expected=self.covariate_columns_
             )
-        return draw_paths(self, base, n_paths, steps, random_state)
+        return draw_paths(self, base, n_paths, steps, random_state, carry_state)
 
     def sequence_scores(self, history=None, *, covariates=None):
         """Negative log-likelihood of every observed step: an anomaly score.

@@ -59,10 +59,14 @@ class Paths:
     values: np.ndarray
 
 
-def draw_paths(forecaster, history, n_paths, steps, random_state) -> Paths:
+def draw_paths(
+    forecaster, history, n_paths, steps, random_state, carry_state="auto"
+) -> Paths:
     """Sample ``n_paths`` futures of ``steps`` after the end of every series.
 
     ``forecaster`` is fitted; ``history`` is a checked History in its layout.
+    ``carry_state`` is passed to ``estimator.sample_recursive`` (recursive
+    strategy; the direct strategy's steps are drawn independently).
     """
     estimator = forecaster.estimator_
     name = type(estimator).__name__
@@ -98,6 +102,7 @@ def draw_paths(forecaster, history, n_paths, steps, random_state) -> Paths:
             target_index=windows.target_index,
             future=None if future is None else future.astype(np.float64),
             random_state=seed,
+            carry_state=carry_state,
         )
     else:
         raw = estimator.sample(X, n_paths, random_state=seed)
