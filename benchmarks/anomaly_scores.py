@@ -89,7 +89,9 @@ def run(quick: bool = False) -> str:
         "`Forecaster(RNNRegressor(distribution='normal', "
         + ", ".join(f"{k}={v!r}" for k, v in options.items())
         + "), input_width=12, strategy='recursive', transforms=[Log(), "
-        f"Difference(12), Scale()])` fitted on the clean series; {N_ANOMALIES} "
+        f"Difference(12), Scale()])` (every_step='auto', the default: trained "
+        "on the next month after every month of the window) fitted on the "
+        f"clean series; {N_ANOMALIES} "
         f"months after the first 36 multiplied by 1 +- {SIZE} (seeded). "
         f"Load average at start {load_average()}."
         + (" QUICK RUN: figures mean nothing." if quick else ""),

@@ -244,7 +244,10 @@ def run(quick: bool = False) -> str:
         + f", random_state=0)`, input_width={SEASONS} seasons, "
         "strategy='recursive', transforms=[Log(offset=1.0), Difference(season), "
         f"Scale()], {50 if quick else N_PATHS} sampled paths per series "
-        "(Forecaster.sample). AutoETS: statsforecast's Gaussian intervals. "
+        "(Forecaster.sample; the defaults every_step='auto' and "
+        "carry_state='auto': trained on the next row after every row, sampled "
+        "with a carried state, DeepAR's way). AutoETS: statsforecast's Gaussian "
+        "intervals. "
         f"Load average at start {load_average()}."
         + (" QUICK RUN: figures mean nothing." if quick else ""),
         "",

@@ -27,9 +27,12 @@ predicted distribution and feeding it back in. Both carry over to time series:
 
 1. `RNNRegressor(distribution="normal")` forecasts a predictive distribution,
    trained by maximum likelihood (DeepAR's recipe: each window is divided by its
-   mean absolute value and the distribution is rescaled);
+   mean absolute value, the distribution is rescaled, and the network learns
+   the next month after *every* month of the window, not only after the last);
 2. `Forecaster.sample(n_paths)` draws whole **future paths**, each step drawn
-   and fed back (ancestral sampling), for every series and path at once;
+   and fed back (ancestral sampling), for every series and path at once: the
+   window is read once and the network's recurrent state carried forward one
+   sampled month at a time, as in training;
    `Forecaster.predict_quantiles` reads quantiles and intervals off them;
 3. `Forecaster.sequence_scores` gives the negative log-likelihood of every
    observed step: an **anomaly score**.
@@ -70,7 +73,11 @@ windows overfits fast, and an overfitted likelihood model is *overconfident*
 stops training early. With
 `strategy="recursive"` the forecaster rolls it forward: each sampled month is
 fed back as the newest input, so a path that happens to go up stays up, the
-way a real future would.
+way a real future would. The network was trained on the next month after every
+month of each window (`every_step_` below), so its state is a forecast at any
+length; sampling reads the window once and then carries that state one sampled
+month at a time (`carry_state="auto"`), far fewer steps than re-reading the
+whole window for every month of every path.
 """),
         code("""
 model = RNNRegressor(distribution="normal", units=16, epochs=EPOCHS,
@@ -79,6 +86,7 @@ model = RNNRegressor(distribution="normal", units=16, epochs=EPOCHS,
 forecaster = Forecaster(model, input_width=12, horizon=24, strategy="recursive",
                         transforms=[Log(), Difference(12), Scale()])
 forecaster.fit(train)
+print("trained after every month of the window:", forecaster.estimator_.every_step_)
 paths = forecaster.sample(1000, random_state=0)
 paths.head()
 """),
