@@ -255,8 +255,9 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
         instead of after the last row only. Every window then gives
         ``timesteps`` training targets, and the recurrent state forecasts at
         every length, so ``sample_recursive`` carries it past the window as in
-        training (17 times faster than re-reading the window, and better
-        calibrated: ``sampling_speed`` in ``benchmarks/RESULTS.md``).
+        training (about 15 times faster than re-reading the window; chosen on
+        the validation table of ``sampling_speed`` in
+        ``benchmarks/RESULTS.md``).
         Predictions read the forecast after the last row. "auto": every step
         where that applies (a distribution, one step, targets among the
         inputs); the last row otherwise. ``every_step_`` tells which was fitted.
