@@ -287,3 +287,27 @@ def test_every_step_refuses_what_it_cannot_train(normal_iid):
     wide = np.random.default_rng(5).normal(size=(20, 3))
     with pytest.raises(ValueError, match="`y` must be one step of targets"):
         RNNRegressor(distribution="normal", every_step=True, **FAST).fit(X, wide)
+
+
+def test_a_head_pickled_or_saved_before_every_step_loads_as_last_row(
+    normal_iid, tmp_path
+):
+    """Estimators from before every_step keep describing their network."""
+    import json
+
+    X, y = normal_iid
+    model = RNNRegressor(distribution="normal", every_step=False, **FAST)
+    model.fit(X[:64], y[:64])
+    state = model.__getstate__()
+    del state["every_step"], state["every_step_"]
+    old = RNNRegressor.__new__(RNNRegressor)
+    old.__setstate__(state)
+    assert old.get_params()["every_step"] is False
+    np.testing.assert_allclose(old.predict(X[:3]), model.predict(X[:3]))
+    folder = model.save(tmp_path / "model")
+    document = json.loads((folder / "estimator.json").read_text())
+    del document["params"]["every_step"]
+    (folder / "estimator.json").write_text(json.dumps(document))
+    loaded = RNNRegressor.load(folder)
+    assert loaded.get_params()["every_step"] is False
+    np.testing.assert_allclose(loaded.predict(X[:3]), model.predict(X[:3]))

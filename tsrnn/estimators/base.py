@@ -69,6 +69,9 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
     _output_activation: ClassVar[str | None]
     _supports_masking: ClassVar[bool] = False
 
+    # Parameters added after a release, with the value that describes an
+    # estimator saved or pickled before them (read by __setstate__ and load).
+    _ADDED_PARAMS: ClassVar[dict] = {}
     _parameter_constraints: ClassVar[dict] = {
         "epochs": [Interval(numbers.Integral, 1)],
         "batch_size": [Interval(numbers.Integral, 1)],
@@ -566,6 +569,10 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def __setstate__(self, state):
         state = dict(state)
+        # Pickled before a parameter existed: the value that describes the
+        # fitted estimator (``_ADDED_PARAMS``).
+        for name, value in self._ADDED_PARAMS.items():
+            state.setdefault(name, value)
         if isinstance(state.get("model_"), bytes):
             state["model_"] = model_from_bytes(state["model_"])
         if isinstance(state.get("_fit_info"), dict):

@@ -165,6 +165,8 @@ def load_estimator(cls, path):
             f"Use {document.get('class')}.load(path)."
         )
     params = {k: decode_json(v) for k, v in document["params"].items()}
+    # Saved before a parameter existed: the value that describes it.
+    params = {**getattr(cls, "_ADDED_PARAMS", {}), **params}
     estimator = cls(**params)
     for key, value in document["fitted"].items():
         setattr(estimator, *_decode_fitted(key, value))

@@ -299,6 +299,8 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
     """
 
     _supports_masking: ClassVar[bool] = True
+    # Networks fitted before every_step existed were trained after the last row.
+    _ADDED_PARAMS: ClassVar[dict] = {"every_step": False}
     _parameter_constraints: ClassVar[dict] = {
         **KerasEstimator._parameter_constraints,
         "architecture": [Options(ARCHITECTURES)],
