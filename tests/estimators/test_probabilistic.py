@@ -281,6 +281,14 @@ def test_every_step_refuses_what_it_cannot_train(normal_iid):
         RNNRegressor(quantiles=[0.1, 0.9], every_step=True, **FAST).fit(X, y)
     with pytest.raises(ValueError, match="`every_step` must be 'auto', True or False"):
         RNNRegressor(distribution="normal", every_step="yes", **FAST).fit(X, y)
+    with pytest.raises(
+        ValueError, match="`every_step` must be 'auto' or False with bi"
+    ):
+        RNNRegressor(
+            distribution="normal", every_step=True, bidirectional=True, **FAST
+        ).fit(X, y)
+    both_ways = RNNRegressor(distribution="normal", bidirectional=True, **FAST)
+    assert not both_ways.fit(X, y).every_step_
     Y = np.stack([y, y], axis=1)[..., None]
     with pytest.raises(ValueError, match="`y` must be one step of targets"):
         RNNRegressor(distribution="normal", every_step=True, **FAST).fit(X, Y)

@@ -84,6 +84,16 @@ class ProbabilisticMixin:
         if self.quantiles is not None:
             check_quantiles(self.quantiles)
         which = "distribution" if self.distribution is not None else "quantiles"
+        if self.every_step is True and self.bidirectional:
+            raise ValueError(
+                message(
+                    "every_step",
+                    "'auto' or False with bidirectional=True (the backward "
+                    "direction would read the very rows each step forecasts)",
+                    self.every_step,
+                    "Set bidirectional=False, or every_step='auto'.",
+                )
+            )
         if self.every_step is True and self.quantiles is not None:
             raise ValueError(
                 message(
@@ -162,8 +172,12 @@ class ProbabilisticMixin:
                 f"X with {values.shape[2]} feature(s). Set every_step='auto' "
                 "(every step where it applies) or False."
             )
+        # A bidirectional network would see the rows it forecasts: last row.
         self.every_step_ = bool(
-            one_step and self.quantiles is None and self.every_step in (True, "auto")
+            one_step
+            and self.quantiles is None
+            and not self.bidirectional
+            and self.every_step in (True, "auto")
         )
         if not self.every_step_:
             return targets, output_shape

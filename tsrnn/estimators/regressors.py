@@ -260,7 +260,8 @@ class RNNRegressor(ProbabilisticMixin, KerasRegressor):
         ``benchmarks/RESULTS.md``).
         Predictions read the forecast after the last row. "auto": every step
         where that applies (a distribution, one step, targets among the
-        inputs); the last row otherwise. ``every_step_`` tells which was fitted.
+        inputs, ``bidirectional=False``: a backward pass would read the rows
+        being forecast); the last row otherwise. ``every_step_`` tells which was fitted.
     epochs : int or "auto", default="auto"
         Passes over the training rows (more with ``warm_start=True``: each fit
         adds its epochs). "auto": enough for about 1000 gradient steps
