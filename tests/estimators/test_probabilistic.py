@@ -27,19 +27,21 @@ def normal_iid():
     return windows_of(series)
 
 
+# A normal head small and fast enough to learn N(3, 2^2) from normal_iid.
+NORMAL = dict(
+    distribution="normal",
+    units=2,
+    batch_size=64,
+    learning_rate=0.02,
+    jit_compile=False,
+    random_state=0,
+)
+
+
 @pytest.fixture(scope="module")
 def fitted_normal(normal_iid):
     X, y = normal_iid
-    model = RNNRegressor(
-        distribution="normal",
-        units=2,
-        epochs=30,
-        batch_size=64,
-        learning_rate=0.02,
-        jit_compile=False,
-        random_state=0,
-    )
-    return model.fit(X, y)
+    return RNNRegressor(epochs=30, **NORMAL).fit(X, y)
 
 
 def test_a_normal_head_recovers_the_quantiles_of_its_data(fitted_normal, normal_iid):
@@ -223,16 +225,7 @@ def test_targets_that_are_not_inputs_are_forecast_without_scaling():
 
 def test_an_every_step_head_learns_the_next_row_after_every_row(normal_iid):
     X, y = normal_iid
-    model = RNNRegressor(
-        distribution="normal",
-        every_step=True,
-        units=2,
-        epochs=10,
-        batch_size=64,
-        learning_rate=0.02,
-        jit_compile=False,
-        random_state=0,
-    ).fit(X, y)
+    model = RNNRegressor(every_step=True, epochs=10, **NORMAL).fit(X, y)
     # One forecast after each of the 8 rows; predictions read the last one.
     assert model.model_.output_shape == (None, 8, 1, 2)
     params = model.predict_params(X[:5])

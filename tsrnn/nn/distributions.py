@@ -557,8 +557,6 @@ def sample_paths(
     ndarray of shape (n, steps, n_targets, n_paths), or (n, steps, n_targets)
     with ``n_paths=None``.
     """
-    from tsrnn.nn.stepping import stepper
-
     X = as_float_array("X", X, ndim=(3,))
     steps = check_int("steps", steps)
     if n_paths is not None:
@@ -579,15 +577,7 @@ def sample_paths(
     if not isinstance(carry_state, bool | np.bool_):
         raise ValueError(message("carry_state", "True or False", carry_state))
     if carry_state:
-        plan = stepper(model)
-        if plan is None:
-            raise ValueError(
-                "`carry_state` must be False for this network: only "
-                "one-directional recurrent layers have a state to carry (a "
-                "bidirectional layer reads the window backwards). Got "
-                "carry_state=True."
-            )
-        roll = _stepping_function(model, plan, head, order, n_paths is None)
+        roll = _stepping_function(model, head, order, n_paths is None)
     else:
         roll = _sampling_function(model, head, order, n_paths is None)
     # Windows x paths in calls of about _ROWS_PER_CALL rows: the state and
@@ -654,10 +644,20 @@ def _sampling_function(model, head, order: tuple, use_mean: bool):
     return cache[key]
 
 
-def _stepping_function(model, plan, head, order: tuple, use_mean: bool):
+def _stepping_function(model, head, order: tuple, use_mean: bool):
     cache = _ROLLS.setdefault(model, {})
     key = ("carry", head.name, order, use_mean)
     if key not in cache:
+        from tsrnn.nn.stepping import stepper  # stepping reads this module
+
+        plan = stepper(model)
+        if plan is None:
+            raise ValueError(
+                "`carry_state` must be False for this network: only "
+                "one-directional recurrent layers have a state to carry (a "
+                "bidirectional layer reads the window backwards). Got "
+                "carry_state=True."
+            )
         permutation = tf.constant(order, dtype=tf.int32)
 
         @tf.function(reduce_retracing=True)
