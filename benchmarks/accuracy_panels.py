@@ -47,6 +47,11 @@ training part; ``VALIDATION`` records the figures and ``VALIDATION_NOTE``
 the choices made from them (not every variant ran on every panel: the 2 cores
 were shared). The test rows played no part.
 
+``accuracy_panels_tuned`` repeats the protocol with ``AutoForecaster(...,
+n_trials=10)``: one more recurrent candidate whose design Optuna searches on
+the validation folds (:mod:`tsrnn.forecasting.tuning`), beside statsforecast's
+SeasonalNaive, AutoETS and AutoTheta.
+
 Run: ``python -m benchmarks --only accuracy_panels`` (``--quick``: 6 series a
 panel, baselines and networks only, one fold, a few training steps: a smoke
 check whose figures mean nothing); ``python -m benchmarks.accuracy_panels
@@ -229,17 +234,17 @@ def score(past, actual, forecast, season: int) -> dict:
     }
 
 
-def tsrnn_forecasts(train, dataset: Dataset, quick: bool):
+def tsrnn_forecasts(train, dataset: Dataset, quick: bool, n_trials: int = 0):
     """AutoForecaster's three ensembles ``{name: (n, h)}``, the fit, its seconds."""
     import numpy as np
 
     from tsrnn import AutoForecaster
     from tsrnn.forecasting import candidates
 
-    options = {}
+    options = {"n_trials": n_trials} if n_trials else {}
     saved = candidates.TRAINING_STEPS
     if quick:
-        options = {"n_folds": 1, "n_seeds": 1, "models": ["baseline", "recurrent"]}
+        options |= {"n_folds": 1, "n_seeds": 1, "models": ["baseline", "recurrent"]}
         candidates.TRAINING_STEPS = QUICK_STEPS
     start = time.perf_counter()
     try:
@@ -273,8 +278,11 @@ def peers_available() -> bool:
     return True
 
 
-def peer_forecasts(train, ids, dataset: Dataset) -> dict:
-    """``model name -> (forecasts (n, h), seconds)`` from statsforecast."""
+def peer_forecasts(train, ids, dataset: Dataset, names=None) -> dict:
+    """``model name -> (forecasts (n, h), seconds)`` from statsforecast.
+
+    ``names`` runs those models only (default: all four).
+    """
     import numpy as np
     import pandas as pd
     from statsforecast import StatsForecast
@@ -302,6 +310,8 @@ def peer_forecasts(train, ids, dataset: Dataset) -> dict:
     }
     results = {}
     for name, parts in models.items():
+        if names is not None and name not in names:
+            continue
         start = time.perf_counter()
         pieces = []
         for model, is_long in parts:
@@ -334,8 +344,12 @@ def _row(name, scores, seconds, n, mape_column):
     return "| " + " | ".join(cells) + " |"
 
 
-def evaluate(dataset: Dataset, quick: bool):
-    """Markdown lines for one panel: its table, notes and goal lines."""
+def evaluate(dataset: Dataset, quick: bool, n_trials: int = 0, peers=None):
+    """Markdown lines for one panel: its table, notes and goal lines.
+
+    ``n_trials`` fits ``AutoForecaster(n_trials=...)``; ``peers`` runs those
+    statsforecast models only.
+    """
     import numpy as np
 
     from tsrnn.forecasting.candidates import seasonal_naive as repeat_last_season
@@ -348,7 +362,8 @@ def evaluate(dataset: Dataset, quick: bool):
     rows, results = [], {}
 
     if peers_available():
-        for name, (forecast, seconds) in peer_forecasts(train, ids, dataset).items():
+        found = peer_forecasts(train, ids, dataset, peers)
+        for name, (forecast, seconds) in found.items():
             results[name] = score(past, actual, forecast, season)
             rows.append(_row(name, results[name], seconds, len(ids), mape_column))
     else:
@@ -360,13 +375,15 @@ def evaluate(dataset: Dataset, quick: bool):
             _row("seasonal naive (numpy, here)", naive, seconds, len(ids), mape_column)
         )
 
-    forecasts, auto, seconds = tsrnn_forecasts(train, dataset, quick)
+    forecasts, auto, seconds = tsrnn_forecasts(train, dataset, quick, n_trials)
     mine = {name: score(past, actual, f, season) for name, f in forecasts.items()}
     progress(f"accuracy_panels: {dataset.name} AutoForecaster {seconds:.1f} s")
+    label = f"tsrnn AutoForecaster(n_trials={n_trials})" if n_trials else ""
+    label = label or "tsrnn AutoForecaster"
     labels = {
-        "best": "tsrnn AutoForecaster (chosen ensemble)",
-        "recurrent": "tsrnn AutoForecaster, recurrent-only ensemble",
-        "statistical": "tsrnn AutoForecaster, statistical-only ensemble",
+        "best": f"{label} (chosen ensemble)",
+        "recurrent": f"{label}, recurrent-only ensemble",
+        "statistical": f"{label}, statistical-only ensemble",
     }
     for name, label in labels.items():
         if name in mine:
@@ -414,11 +431,40 @@ def evaluate(dataset: Dataset, quick: bool):
         )
     if notes:
         lines += ["Notes: " + "; ".join(notes) + ".", ""]
+    if auto.tuning_ is not None:
+        lines += [*_tuning_lines(auto), ""]
     if not results:
         lines.append(f"Goals not checked: {MISSING}.")
         return lines
     lines.append(_verdict(results, mine))
     return lines
+
+
+def _tuning_lines(auto) -> list:
+    """What the Optuna search did: trials, states, the best design."""
+    from tsrnn.forecasting.tuning import NAME
+
+    trials = auto.tuning_
+    searched = trials[trials["source"] == "search"]
+    states = searched["state"].value_counts().to_dict()
+    fixed = trials[trials["source"] != "search"]
+    best = "no trial completed"
+    if auto.tuned_params_ is not None:
+        board = auto.leaderboard_
+        best = (
+            f"`{NAME}` validation MASE {board.loc[NAME, 'mase']:.3f} (fixed "
+            + ", ".join(f"{r.source} {r.mase:.3f}" for r in fixed.itertuples())
+            + f"), weight in the best ensemble {board.loc[NAME, 'weight']:.2f}, "
+            + f"search {board.loc[NAME, 'seconds']:.0f} s with its refit; design "
+            + ", ".join(
+                f"{k}={v:.2g}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in auto.tuned_params_.items()
+            )
+        )
+    return [
+        f"Optuna search: {len(searched)} trials "
+        f"({', '.join(f'{n} {s}' for s, n in sorted(states.items()))}); {best}."
+    ]
 
 
 def _verdict(results: dict, mine: dict) -> str:
@@ -516,6 +562,48 @@ def run(quick: bool = False, datasets=DATASETS, validation: bool = True) -> str:
         "sunspots. In these two single-series runs AutoForecaster also searches "
         "AutoARIMA (panels of at most 50 series)."
     )
+    return "\n".join(lines)
+
+
+TUNED_TRIALS = 10  # Optuna trials of accuracy_panels_tuned (2 in --quick runs)
+TUNED_PEERS = ("SeasonalNaive", "AutoETS", "AutoTheta")
+
+
+@register("accuracy_panels_tuned")
+def run_tuned(quick: bool = False) -> str:
+    """The competition panels with ``AutoForecaster(n_trials=10)`` (Optuna)."""
+    trials = 2 if quick else TUNED_TRIALS
+    start_load = load_average()
+    lines = [
+        "The protocol of `accuracy_panels` (competition test parts, fitted on "
+        "train rows only), with `AutoForecaster(h, id_col='id', "
+        f"time_col='date', season_length=season, random_state=0, "
+        f"n_trials={trials})`: its fixed candidates plus `recurrent_tuned`, a "
+        "recurrent network whose design Optuna searched on the same two "
+        "validation folds (TPE, seeded; median pruning after the first fold; "
+        "the fixed networks' scores seed the search). statsforecast's "
+        f"{', '.join(TUNED_PEERS)} run in the same process (AutoARIMA, 10 "
+        "minutes, is in `accuracy_panels`). The fixed candidates are seeded as "
+        "there, so the default AutoForecaster's figures of `accuracy_panels` "
+        "are its figures on this code (its validation leaderboard repeats). "
+        f"Load average (1/5/15 min) at start {start_load}."
+        + (
+            f" QUICK RUN: {QUICK_SERIES} series a panel, baselines and networks "
+            f"only, 1 fold, {QUICK_STEPS} training steps: figures mean nothing."
+            if quick
+            else ""
+        ),
+        "",
+    ]
+    from tsrnn.forecasting.tuning import optuna_available
+
+    if not optuna_available():
+        return "\n".join([*lines, "**Optuna not installed** (pip install optuna)."])
+    if not peers_available():
+        lines += [f"**{MISSING}**: peer rows left out.", ""]
+    # Quick runs: the quickest panel only (the smoke test of make test).
+    for dataset in DATASETS[-1:] if quick else DATASETS:
+        lines += [*evaluate(dataset, quick, trials, TUNED_PEERS), ""]
     return "\n".join(lines)
 
 

@@ -257,8 +257,13 @@ def test_auto_fills_gaps_only_when_asked(tmp_path, capsys, quick_recurrent):
 
 def test_single_models_refuse_panel_options(tmp_path, capsys):
     args = ["forecast", str(AIRLINE), "--target", "Passengers", "--model", "gru"]
-    err = _error([*args, "--id-col", "id"], capsys)
-    assert "--id-col and --missing need --model auto" in err
+    for option in (["--id-col", "id"], ["--trials", "3"]):
+        err = _error([*args, *option], capsys)
+        assert "--id-col, --missing and --trials need --model auto" in err
+    err = _error(
+        ["forecast", str(AIRLINE), "--target", "Passengers", "--trials", "-1"], capsys
+    )
+    assert "`n_trials` must be an integer >= 0" in err
 
 
 @pytest.mark.slow

@@ -285,6 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds the auto search may take (default: no limit)",
     )
     forecast.add_argument(
+        "--trials",
+        type=int,
+        default=0,
+        help="auto: Optuna trials of a tuned recurrent candidate (needs optuna; "
+        "default 0: the fixed candidates only)",
+    )
+    forecast.add_argument(
         "--transforms",
         default="auto",
         choices=["auto", "none"],
@@ -397,10 +404,10 @@ BASELINES = ("naive", "seasonal naive")
 def run_forecast(args) -> int:
     if args.model == "auto":
         return run_auto(args)
-    if args.id_col is not None or args.missing != "raise":
+    if args.id_col is not None or args.missing != "raise" or args.trials:
         raise CLIError(
-            f"--id-col and --missing need --model auto; --model {args.model} "
-            "trains one model on one regular series."
+            f"--id-col, --missing and --trials need --model auto; --model "
+            f"{args.model} trains one model on one regular series."
         )
     return run_single(args)
 
@@ -647,6 +654,7 @@ def run_auto(args) -> int:
         target=target,
         level=args.coverage,
         time_budget=args.time_budget,
+        n_trials=args.trials,
         fill_missing=fill,
         nan_policy=args.missing,
         random_state=args.seed,

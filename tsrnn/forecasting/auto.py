@@ -23,6 +23,9 @@ the training history alone:
    candidate, ``"recurrent"`` from the recurrent networks only and
    ``"statistical"`` from the baselines and statsforecast models, so the
    networks' share of the result is measured.
+   With ``n_trials`` (and Optuna installed), a further recurrent candidate,
+   ``recurrent_tuned``, has its design searched by Optuna on the same folds
+   (:mod:`tsrnn.forecasting.tuning`) and competes like the others.
 4. **Refit** of the members on the whole history (recurrent members with
    ``n_seeds`` seeds, averaged), and the forecast.
 
@@ -46,6 +49,7 @@ from tsrnn.core.validation import check_int, message
 from tsrnn.evaluation.baselines import period_of_freq
 from tsrnn.exceptions import DataWarning, TrainingWarning
 from tsrnn.forecasting import candidates as _candidates
+from tsrnn.forecasting import tuning as _tuning
 from tsrnn.forecasting.forecasts import Forecasts
 from tsrnn.forecasting.history import History, Layout, read_history
 from tsrnn.forecasting.selection import (
@@ -100,6 +104,15 @@ class AutoForecaster(BaseEstimator):
         for a fold (fewer than 2 rows before its origin) sits that fold out.
     n_seeds : int, default=3
         Seeds of each recurrent member in the final refit (averaged).
+    n_trials : int, default=0
+        Optuna trials of a hyperparameter search for one more recurrent
+        candidate, ``recurrent_tuned`` (cell, units, input width, strategy,
+        normalization, learning rate, training steps; see
+        :mod:`tsrnn.forecasting.tuning`). Each trial costs up to ``n_folds``
+        network fits (fewer when pruned). Needs Optuna
+        (``pip install "tsrnn[tune]"``) and the recurrent family in
+        ``models``; ``time_budget`` also bounds it. 0: the fixed candidates
+        only.
     freq : str, default=None
         Frequency; ``None`` infers it.
     fill_missing : {None, "ffill", "interpolate", "zero"}, default=None
@@ -129,6 +142,13 @@ class AutoForecaster(BaseEstimator):
     member_forecasts_ : dict
         ``candidate -> ndarray (n_series, horizon)``: the forecast of each
         ensemble member and of every baseline after the refit.
+    tuning_ : DataFrame or None
+        With ``n_trials``: one row per Optuna trial (``source`` "search", or
+        the fixed candidate that seeded the search), its ``state``, mean
+        validation ``mase``, parameters and ``seconds``. ``None`` otherwise.
+    tuned_params_ : dict or None
+        The design of ``recurrent_tuned`` (the best completed trial of the
+        search); ``None`` without ``n_trials`` or when no trial completed.
 
     Examples
     --------
@@ -156,6 +176,7 @@ class AutoForecaster(BaseEstimator):
         models=None,
         n_folds=2,
         n_seeds=3,
+        n_trials=0,
         freq=None,
         fill_missing=None,
         nan_policy="raise",
@@ -172,6 +193,7 @@ class AutoForecaster(BaseEstimator):
         self.models = models
         self.n_folds = n_folds
         self.n_seeds = n_seeds
+        self.n_trials = n_trials
         self.freq = freq
         self.fill_missing = fill_missing
         self.nan_policy = nan_policy
@@ -196,10 +218,18 @@ class AutoForecaster(BaseEstimator):
         lengths = history.lengths
         season = self._season(history)
         names = self._candidate_names(len(history.lengths))
+        recurrent = {spec.name for spec in _candidates.RECURRENT}
+        if self.n_trials and not recurrent & set(names):
+            raise ValueError(
+                f"n_trials={self.n_trials} tunes a recurrent candidate, but "
+                f"models={self.models!r} leaves the recurrent family out. Add "
+                "'recurrent' to models or set n_trials=0."
+            )
         folds = self._folds(history, horizon, season)
         seeds = self._seeds()
 
         records, fold_forecasts = self._search(names, folds, season, seeds, start)
+        self._tune(records, fold_forecasts, folds, season, seeds, start)
         failed = {n: r["status"] for n, r in records.items() if "failed" in r["status"]}
         if failed:
             warnings.warn(
@@ -414,6 +444,48 @@ class AutoForecaster(BaseEstimator):
                 fold_forecasts[name] = forecasts
         return records, fold_forecasts
 
+    def _tune(self, records, fold_forecasts, folds, season: int, seeds, start):
+        """The Optuna search for ``recurrent_tuned`` (adds it when found)."""
+        self.tuning_ = self.tuned_params_ = None
+        self._specs = {}
+        if not self.n_trials:
+            return
+        family = {name: r["family"] for name, r in records.items()}
+        known = {
+            name: score_folds(fold_forecasts[name], folds)["folds"]
+            for name in fold_forecasts
+            if family[name] == "recurrent"
+        }
+        deadline = None
+        if self.time_budget is not None:
+            deadline = start + self.time_budget
+        result = _tuning.tune_recurrent(
+            folds,
+            season,
+            self._horizon,
+            n_trials=self.n_trials,
+            seed=seeds[0],
+            known=known,
+            deadline=deadline,
+            say=self._say,
+        )
+        self.tuning_ = result.trials
+        record = {"family": "recurrent", "seconds": result.seconds}
+        record["fallback"] = result.fallback
+        records[_tuning.NAME] = record
+        if result.spec is None:
+            if result.stopped:
+                record["status"] = "skipped: time budget"
+            else:
+                record["status"] = "failed: no trial completed: " + "; ".join(
+                    sorted(set(result.errors))
+                )
+            return
+        record["status"] = "scored"
+        fold_forecasts[_tuning.NAME] = result.forecasts
+        self._specs[_tuning.NAME] = result.spec
+        self.tuned_params_ = _tuning.params_of(result.spec)
+
     def _refit(self, members, history, season: int, seeds, records) -> dict:
         """Each member refitted on the whole history: ``name -> (n, horizon)``."""
         horizon = self._horizon
@@ -422,7 +494,11 @@ class AutoForecaster(BaseEstimator):
         for name in members:
             began = time.perf_counter()
             model = _candidates.make_candidate(
-                name, season, horizon, seeds[: max(1, self.n_seeds)]
+                name,
+                season,
+                horizon,
+                seeds[: max(1, self.n_seeds)],
+                spec=self._specs.get(name),
             )
             final[name] = model.fit(history).forecast(horizon)
             if name not in records:  # a baseline kept for comparison only
@@ -445,6 +521,13 @@ class AutoForecaster(BaseEstimator):
         horizon = self._horizon = check_int("horizon", self.horizon)
         check_int("n_folds", self.n_folds)
         check_int("n_seeds", self.n_seeds)
+        check_int("n_trials", self.n_trials, minimum=0)
+        if self.n_trials and not _tuning.optuna_available():
+            raise ValueError(
+                f"n_trials={self.n_trials} searches a recurrent candidate with "
+                "Optuna, which is not installed. Install it (pip install "
+                '"tsrnn[tune]" or pip install optuna) or set n_trials=0.'
+            )
         if self.season_length is not None:
             check_int("season_length", self.season_length)
         if self.time_budget is not None and not (

@@ -211,11 +211,15 @@ class RecurrentSpec:
     profile out (:class:`~tsrnn.forecasting.seasonality.SeasonalLog`).
     ``pad_seasons`` (direct): series too short to train on but with at least
     that many seasons of rows (and 2 rows) are forecast from their rows, padded
-    and masked; ``None`` leaves them to the seasonal naive fallback.
+    and masked; ``None`` leaves them to the seasonal naive fallback. ``cell``
+    is the recurrent cell (``"gru"`` or ``"lstm"``), ``learning_rate`` Adam's,
+    and ``budget`` multiplies the training steps (the tuned candidate of
+    :mod:`tsrnn.forecasting.tuning` searches these).
     """
 
     name: str
     strategy: str  # "direct" or "recursive"
+    cell: str = "gru"
     units: int = 32
     width: int | None = None
     seasons: int = 2
@@ -224,6 +228,8 @@ class RecurrentSpec:
     pad_seasons: float | None = None
     batch: int | None = None
     level: str = "last"
+    learning_rate: float = 1e-3
+    budget: float = 1.0
 
 
 RECURRENT = (
@@ -330,17 +336,18 @@ class _Recurrent:
         if windows >= 20_000:
             batch, steps = 512, TRAINING_STEPS // 2
         batch, steps = spec.batch or batch, spec.steps or steps
+        steps = max(1, round(steps * spec.budget))
         epochs = int(np.clip(round(steps * batch / windows), *EPOCHS))
         for seed in self.seeds:
             estimator = RNNRegressor(
-                cell="gru",
+                cell=spec.cell,
                 units=spec.units,
                 instance_norm=(spec.level if spec.level == "mean" else True)
                 if spec.strategy == "direct"
                 else False,
                 epochs=epochs,
                 batch_size=batch,
-                learning_rate=1e-3,
+                learning_rate=spec.learning_rate,
                 jit_compile=JIT_COMPILE,
                 random_state=seed,
             )
@@ -378,8 +385,14 @@ class _Recurrent:
         return out
 
 
-def make_candidate(name: str, season: int, horizon: int, seeds=(0,)):
-    """A fresh candidate by name (see the module docstring)."""
+def make_candidate(name: str, season: int, horizon: int, seeds=(0,), spec=None):
+    """A fresh candidate by name (see the module docstring).
+
+    ``spec`` builds a recurrent candidate of that design under ``name``
+    (the tuned candidate).
+    """
+    if spec is not None:
+        return _Recurrent(replace(spec, name=name), season, horizon, seeds)
     if name in BASELINES:
         return _Baseline(name, season)
     if name in STATISTICAL:
