@@ -358,3 +358,17 @@ def test_predict_takes_the_history_first_and_an_int_as_the_horizon(daily):
         forecaster.predict(2, horizon=2)
     with pytest.raises(ValueError, match="at least input_width = 14 rows"):
         forecaster.predict(y.iloc[:10])
+
+
+def test_origin_ranks_order_each_series_origins_array_or_lists():
+    from tsrnn.forecasting.forecaster import _origin_ranks
+
+    ks, ps, ranks = _origin_ranks([[5, 3], [7], [], [9, 2, 4]])
+    assert ks.tolist() == [0, 0, 1, 3, 3, 3]
+    assert ps.tolist() == [3, 5, 7, 2, 4, 9]
+    assert ranks.tolist() == [0, 1, 0, 0, 1, 2]
+    grid = np.array([[8, 6], [5, 9]])
+    for got, expected in zip(
+        _origin_ranks(grid), _origin_ranks(grid.tolist()), strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)

@@ -151,13 +151,14 @@ class Panel:
         -------
         Panel
         """
+        whole = series is None and np.array_equal(np.asarray(lo), 0)
+        if whole and np.array_equal(np.asarray(hi), np.diff(self.bounds)):
+            return self  # every row (panels are immutable: no copy needed)
         keep = np.arange(len(self.ids)) if series is None else np.asarray(series)
         first = self.bounds[keep]
         lo = first + np.broadcast_to(np.asarray(lo, dtype=np.int64), keep.shape)
         hi = first + np.broadcast_to(np.asarray(hi, dtype=np.int64), keep.shape)
-        rows = np.concatenate(
-            [np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [[]]
-        ).astype(np.int64)
+        rows = ragged_range(lo, hi)
         return replace(
             self,
             ids=self.ids[keep],
@@ -551,4 +552,23 @@ def _raise_at(mask, values, bounds, local, ids, columns, rule, policy) -> None:
         f"Values must not be NaN with nan_policy='raise'. Got NaN in {where}. "
         "Pass nan_policy='drop_windows' to drop the windows that touch NaN, or "
         "'ffill' / 'interpolate' to fill them."
+    )
+
+
+def ragged_range(lo, hi) -> np.ndarray:
+    """``np.arange(lo[i], hi[i])`` for every ``i``, concatenated (int64).
+
+    An empty range where ``hi[i] <= lo[i]``. One pass of array arithmetic, no
+    Python loop over the ranges.
+
+    Examples
+    --------
+    >>> ragged_range(np.array([0, 10, 5]), np.array([2, 13, 5])).tolist()
+    [0, 1, 10, 11, 12]
+    """
+    lo = np.asarray(lo, dtype=np.int64)
+    lengths = np.maximum(np.asarray(hi, dtype=np.int64) - lo, 0)
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if ends.size else 0, dtype=np.int64) + np.repeat(
+        lo - (ends - lengths), lengths
     )

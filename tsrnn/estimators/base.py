@@ -41,7 +41,7 @@ from tsrnn.estimators.persistence import (
     save_estimator,
 )
 from tsrnn.estimators.record import FitRecord
-from tsrnn.estimators.training import predict_in_chunks, seeded, train
+from tsrnn.estimators.training import chunk_rows, predict_in_chunks, seeded, train
 from tsrnn.exceptions import TrainingError
 from tsrnn.nn.compile import compile_model
 
@@ -395,7 +395,9 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
         inputs, n = self._validate_predict_input(X)
         if isinstance(inputs, list) and not self._fit_record.masked:
             self._check_future(X_future, n, 0, reset=False)
-            return predict_in_chunks(self._masked_model(), inputs, n)
+            return predict_in_chunks(
+                self._masked_model(), inputs, n, self._chunk_rows()
+            )
         if self._encoder_decoder:
             horizon = self.model_.output_shape[1]
             future, _ = self._check_future(X_future, n, horizon, reset=False)
@@ -403,7 +405,11 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
                 inputs = [inputs, future]
         else:
             self._check_future(X_future, n, 0, reset=False)
-        return predict_in_chunks(self.model_, inputs, n)
+        return predict_in_chunks(self.model_, inputs, n, self._chunk_rows())
+
+    def _chunk_rows(self) -> int:
+        """Rows of this fitted network's prediction chunks (fixed per fit)."""
+        return chunk_rows(self._fit_record.steps, self.model_.count_params())
 
     # ------------------------------------------------------------------- fit
 

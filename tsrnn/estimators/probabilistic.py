@@ -255,7 +255,8 @@ class ProbabilisticMixin:
         """
         self._check_head("predict_params")
         inputs, n = self._validate_predict_input(X)
-        params = predict_in_chunks(self.model_, inputs, n).astype(np.float64)
+        params = predict_in_chunks(self.model_, inputs, n, self._chunk_rows())
+        params = params.astype(np.float64)
         # An every-step network: the forecast after the last row.
         return params[:, -1:] if self._every_step_fitted else params
 

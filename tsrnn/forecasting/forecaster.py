@@ -318,7 +318,7 @@ class Forecaster(BaseEstimator):
                 )
         else:
             base = self._read_new(history, covariates)
-        paths = self.forecast_paths(base, [[n] for n in base.lengths], steps)
+        paths = self.forecast_paths(base, base.lengths[:, None], steps)
         return paths.to_frame(self.id_col)
 
     def forecast_paths(self, history, origins, steps=None, *, strict=True):
@@ -351,14 +351,13 @@ class Forecaster(BaseEstimator):
         check_is_fitted(self, "estimator_")
         steps = self._steps(steps)
         body = self._chains.transform(history)
-        origins = [sorted(int(p) for p in counts) for counts in origins]
+        all_ks, all_ps, all_ranks = _origin_ranks(origins)
         parts = []
         # Each call windows at most one origin per series, so series keep their
         # own ids (and their own scalers with scale_by="series").
-        for rank in range(max((len(o) for o in origins), default=0)):
-            members = [(k, o[rank]) for k, o in enumerate(origins) if rank < len(o)]
-            ks = np.array([k for k, _ in members], dtype=np.int64)
-            ps = np.array([p for _, p in members], dtype=np.int64)
+        for rank in range(int(all_ranks.max()) + 1 if all_ranks.size else 0):
+            at = all_ranks == rank
+            ks, ps = all_ks[at], all_ps[at]
             # Series with fewer rows than input_width (padded and masked) apart.
             short = ps - self._n_lost < self._width
             for group in (np.flatnonzero(~short), np.flatnonzero(short)):
@@ -788,3 +787,27 @@ class Forecaster(BaseEstimator):
             base = self._read_fitted(history, covariates)
         self._check_length(base.lengths, "history", self._need_fit(self._n_lost), base)
         return sequence_scores(self, base)
+
+
+def _origin_ranks(origins) -> tuple:
+    """``(ks, ps, ranks)``: every origin ``p`` of series ``k``, and its rank.
+
+    The rank of an origin is its place among its series' origins, smallest
+    first; ``ks``, ``ps`` and ``ranks`` are int64 arrays ordered by series,
+    then rank. Array arithmetic over all series at once; a 2-D integer array
+    (as many origins for every series) skips the Python iteration.
+    """
+    if isinstance(origins, np.ndarray) and origins.ndim == 2:
+        n, per = origins.shape
+        ps = np.sort(origins.astype(np.int64), axis=1).ravel()
+        ks = np.repeat(np.arange(n, dtype=np.int64), per)
+        return ks, ps, np.tile(np.arange(per, dtype=np.int64), n)
+    counts = np.fromiter((len(o) for o in origins), dtype=np.int64, count=len(origins))
+    flat = np.fromiter(
+        (int(p) for o in origins for p in o), dtype=np.int64, count=int(counts.sum())
+    )
+    ks = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    order = np.lexsort((flat, ks))
+    ks, ps = ks[order], flat[order]
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return ks, ps, np.arange(len(ks), dtype=np.int64) - starts
