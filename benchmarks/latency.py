@@ -119,8 +119,10 @@ def run(quick: bool = False) -> str:
     lines += [
         "",
         f"Load average at end {load_average()}. `RNNRegressor.predict` runs the "
-        "model on fixed chunks of 128 rows with `predict_on_batch` (so that a "
-        "row's forecast does not depend on its batch-mates); `Model.predict` "
+        "model on fixed chunks with `predict_on_batch` (128 rows for this "
+        "network; small networks on short windows get up to 1,024, see "
+        "`tsrnn.estimators.training.chunk_rows`), so that a row's forecast does "
+        "not depend on its batch-mates; `Model.predict` "
         "builds a tf.data pipeline and a progress loop on every call, which is "
         "what makes it slow on one window.",
     ]
