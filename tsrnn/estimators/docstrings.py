@@ -14,7 +14,9 @@ TRAINING_DOC = """
         Passes over the training rows (more with ``warm_start=True``: each fit
         adds ``epochs``).
     batch_size : int, default=32
-        Windows per gradient step; predictions run in chunks of 128 rows.
+        Windows per gradient step. Predictions run in fixed chunks of 128
+        rows (up to 1,024 for small networks on short windows), so a row's
+        prediction never depends on the rows predicted beside it.
     learning_rate : float, default=1e-3
         Adam's learning rate.
     clipnorm : float or None, default=1.0
