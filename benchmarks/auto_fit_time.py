@@ -11,8 +11,12 @@ the statistical model a forecaster would otherwise run, as the peer for the
 ratio.
 The issue's goal: ~1,500 monthly series in under 10 minutes on 2 cores.
 
+``fit_overhead`` fits each recurrent candidate once on the same panel and
+splits its time into tracing and setup (the first epoch's excess over the
+median epoch, and the time outside Keras' ``fit``) and training.
+
 Run: ``python -m benchmarks --only auto_fit_time`` (``--quick``: 20 series,
-baselines and networks only, a few training steps).
+baselines and networks only, a few training steps); ``--only fit_overhead``.
 """
 
 from __future__ import annotations
@@ -138,4 +142,87 @@ def run(quick: bool = False) -> str:
         f"Scaled linearly to 1,500 series: {per_1500:.0f} s; goal 'under 10 "
         f"minutes on 2 cores': **{verdict}**."
     )
+    return "\n".join(lines)
+
+
+@register("fit_overhead")
+def run_overhead(quick: bool = False) -> str:
+    """How much of a recurrent candidate's fit is setup and tracing."""
+    import keras
+    import numpy as np
+
+    from tsrnn import AutoForecaster
+    from tsrnn.forecasting import candidates
+
+    quiet_tensorflow()
+    frame = panel(quick)
+    n_series = frame["id"].nunique()
+    start_load = load_average()
+    reader = AutoForecaster(
+        HORIZON, id_col="id", time_col="date", models=["baseline"], verbose=0
+    )
+    history = reader.fit(frame).history_
+    fits = []
+
+    class EpochTimes(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.began = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.times.append(time.perf_counter() - self.began)
+
+    original = keras.Model.fit
+
+    def timed_fit(model, *args, **kwargs):
+        timer = EpochTimes()
+        timer.times = []
+        kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), timer]
+        began = time.perf_counter()
+        out = original(model, *args, **kwargs)
+        fits.append((time.perf_counter() - began, timer.times))
+        return out
+
+    saved = candidates.TRAINING_STEPS
+    rows = []
+    keras.Model.fit = timed_fit
+    try:
+        if quick:
+            candidates.TRAINING_STEPS = 20
+        for spec in candidates.RECURRENT:
+            fits.clear()
+            began = time.perf_counter()
+            model = candidates.make_candidate(spec.name, 12, HORIZON, seeds=[0])
+            model.fit(history)
+            total = time.perf_counter() - began
+            began = time.perf_counter()
+            model.forecast(HORIZON)
+            forecast = time.perf_counter() - began
+            keras_s, epochs = fits[0]
+            steady = float(np.median(epochs[1:])) if len(epochs) > 1 else epochs[0]
+            rows.append((spec.name, total, keras_s, epochs, steady, forecast))
+            progress(f"fit_overhead: {spec.name} {total:.1f} s")
+    finally:
+        keras.Model.fit = original
+        candidates.TRAINING_STEPS = saved
+    lines = [
+        f"One fit (seed 0) of each recurrent candidate of AutoForecaster on the "
+        f"{n_series} monthly series of `auto_fit_time`, horizon {HORIZON}, "
+        "then its forecast. Tracing and setup: the first epoch's excess over "
+        "the median epoch (Keras traces the training step on its first batch; "
+        "the tf.data pipeline starts), plus the time outside Keras' `fit` "
+        "(transforms, windows, building the network). Load average (1/5/15 "
+        f"min) at start {start_load}."
+        + (" QUICK RUN: 20 training steps, figures mean nothing." if quick else ""),
+        "",
+        "| candidate | fit, s | outside Keras fit, s | epochs | first epoch, s "
+        "| median epoch, s | tracing and setup, s | share of the fit | forecast, s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, total, keras_s, epochs, steady, forecast in rows:
+        setup = (total - keras_s) + max(epochs[0] - steady, 0.0)
+        lines.append(
+            f"| {name} | {total:.1f} | {total - keras_s:.1f} | {len(epochs)} | "
+            f"{epochs[0]:.2f} | {steady:.2f} | {setup:.1f} | "
+            f"{setup / total:.0%} | {forecast:.1f} |"
+        )
     return "\n".join(lines)
