@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,3 +90,21 @@ def worker_result(name: str, process) -> dict:
             f"The {name} worker failed (exit {process.returncode}):\n{stderr[-4000:]}"
         )
     return json.loads(stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def training_steps(steps: int | None):
+    """AutoForecaster's recurrent candidates train ``steps`` gradient steps.
+
+    For quick runs (smoke checks); ``None`` leaves the default. Restored on
+    exit.
+    """
+    from tsrnn.forecasting import candidates
+
+    saved = candidates.TRAINING_STEPS
+    if steps is not None:
+        candidates.TRAINING_STEPS = steps
+    try:
+        yield
+    finally:
+        candidates.TRAINING_STEPS = saved

@@ -66,7 +66,13 @@ import warnings
 from dataclasses import dataclass
 
 from benchmarks import register
-from benchmarks._common import data_dir, load_average, progress, quiet_tensorflow
+from benchmarks._common import (
+    data_dir,
+    load_average,
+    progress,
+    quiet_tensorflow,
+    training_steps,
+)
 
 QUICK_SERIES = 6
 GOAL = 0.03  # tsrnn's MASE at least 3 % below the best statsforecast model's
@@ -239,28 +245,22 @@ def tsrnn_forecasts(train, dataset: Dataset, quick: bool, n_trials: int = 0):
     import numpy as np
 
     from tsrnn import AutoForecaster
-    from tsrnn.forecasting import candidates
 
     options = {"n_trials": n_trials} if n_trials else {}
-    saved = candidates.TRAINING_STEPS
     if quick:
         options |= {"n_folds": 1, "n_seeds": 1, "models": ["baseline", "recurrent"]}
-        candidates.TRAINING_STEPS = QUICK_STEPS
     start = time.perf_counter()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # short-series notes; counted below
-            auto = AutoForecaster(
-                dataset.horizon,
-                id_col="id",
-                time_col="date",
-                season_length=dataset.season,
-                random_state=0,
-                verbose=0,
-                **options,
-            ).fit(train)
-    finally:
-        candidates.TRAINING_STEPS = saved
+    with training_steps(QUICK_STEPS if quick else None), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # short-series notes; counted below
+        auto = AutoForecaster(
+            dataset.horizon,
+            id_col="id",
+            time_col="date",
+            season_length=dataset.season,
+            random_state=0,
+            verbose=0,
+            **options,
+        ).fit(train)
     seconds = time.perf_counter() - start
     ids = train["id"].drop_duplicates().to_numpy()
     forecasts = {}
@@ -378,8 +378,7 @@ def evaluate(dataset: Dataset, quick: bool, n_trials: int = 0, peers=None):
     forecasts, auto, seconds = tsrnn_forecasts(train, dataset, quick, n_trials)
     mine = {name: score(past, actual, f, season) for name, f in forecasts.items()}
     progress(f"accuracy_panels: {dataset.name} AutoForecaster {seconds:.1f} s")
-    label = f"tsrnn AutoForecaster(n_trials={n_trials})" if n_trials else ""
-    label = label or "tsrnn AutoForecaster"
+    label = "tsrnn AutoForecaster" + (f"(n_trials={n_trials})" if n_trials else "")
     labels = {
         "best": f"{label} (chosen ensemble)",
         "recurrent": f"{label}, recurrent-only ensemble",

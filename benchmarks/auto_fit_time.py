@@ -25,10 +25,17 @@ import time
 import warnings
 
 from benchmarks import register
-from benchmarks._common import data_dir, load_average, progress, quiet_tensorflow
+from benchmarks._common import (
+    data_dir,
+    load_average,
+    progress,
+    quiet_tensorflow,
+    training_steps,
+)
 
 HORIZON = 18
 QUICK_SERIES = 20
+QUICK_STEPS = 20  # recurrent training steps in --quick runs
 
 
 def panel(quick: bool):
@@ -80,26 +87,22 @@ def run(quick: bool = False) -> str:
     frame = panel(quick)
     n_series = frame["id"].nunique()
     start_load = load_average()
-    options, saved = {}, candidates.TRAINING_STEPS
+    options = {}
     if quick:
         options = {"models": ["baseline", "recurrent"], "n_folds": 1, "n_seeds": 1}
-        candidates.TRAINING_STEPS = 20
-    try:
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            auto = AutoForecaster(
-                HORIZON,
-                id_col="id",
-                time_col="date",
-                random_state=0,
-                verbose=0,
-                **options,
-            ).fit(frame)
-            forecast = auto.predict()
-        seconds = time.perf_counter() - start
-    finally:
-        candidates.TRAINING_STEPS = saved
+    start = time.perf_counter()
+    with training_steps(QUICK_STEPS if quick else None), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        auto = AutoForecaster(
+            HORIZON,
+            id_col="id",
+            time_col="date",
+            random_state=0,
+            verbose=0,
+            **options,
+        ).fit(frame)
+        forecast = auto.predict()
+    seconds = time.perf_counter() - start
     progress(f"auto_fit_time: AutoForecaster {seconds:.1f} s")
     assert len(forecast) == n_series * HORIZON
     jobs = candidates.statistical_jobs(n_series)
@@ -182,28 +185,25 @@ def run_overhead(quick: bool = False) -> str:
         fits.append((time.perf_counter() - began, timer.times))
         return out
 
-    saved = candidates.TRAINING_STEPS
     rows = []
     keras.Model.fit = timed_fit
     try:
-        if quick:
-            candidates.TRAINING_STEPS = 20
-        for spec in candidates.RECURRENT:
-            fits.clear()
-            began = time.perf_counter()
-            model = candidates.make_candidate(spec.name, 12, HORIZON, seeds=[0])
-            model.fit(history)
-            total = time.perf_counter() - began
-            began = time.perf_counter()
-            model.forecast(HORIZON)
-            forecast = time.perf_counter() - began
-            keras_s, epochs = fits[0]
-            steady = float(np.median(epochs[1:])) if len(epochs) > 1 else epochs[0]
-            rows.append((spec.name, total, keras_s, epochs, steady, forecast))
-            progress(f"fit_overhead: {spec.name} {total:.1f} s")
+        with training_steps(QUICK_STEPS if quick else None):
+            for spec in candidates.RECURRENT:
+                fits.clear()
+                began = time.perf_counter()
+                model = candidates.make_candidate(spec.name, 12, HORIZON, seeds=[0])
+                model.fit(history)
+                total = time.perf_counter() - began
+                began = time.perf_counter()
+                model.forecast(HORIZON)
+                forecast = time.perf_counter() - began
+                keras_s, epochs = fits[0]
+                steady = float(np.median(epochs[1:])) if len(epochs) > 1 else epochs[0]
+                rows.append((spec.name, total, keras_s, epochs, steady, forecast))
+                progress(f"fit_overhead: {spec.name} {total:.1f} s")
     finally:
         keras.Model.fit = original
-        candidates.TRAINING_STEPS = saved
     lines = [
         f"One fit (seed 0) of each recurrent candidate of AutoForecaster on the "
         f"{n_series} monthly series of `auto_fit_time`, horizon {HORIZON}, "

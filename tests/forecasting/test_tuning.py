@@ -18,19 +18,10 @@ pytest.importorskip(
 
 
 @pytest.fixture(scope="module")
-def quarterly(shared_data) -> pd.DataFrame:
+def quarterly(quarterly_train) -> pd.DataFrame:
     """12 real tourism quarterly series (train rows): id, date, value."""
-    frame = pd.read_csv(shared_data / "forecasting" / "tourism_quarterly.csv")
-    ids = frame["id"].drop_duplicates().to_numpy()[:12]
-    frame = frame[frame["id"].isin(ids) & (frame["split"] == "train")]
-    return frame.assign(date=pd.to_datetime(frame["date"]))[["id", "date", "value"]]
-
-
-@pytest.fixture
-def small_training(monkeypatch):
-    """Networks train a few dozen steps (mechanics, not accuracy)."""
-    monkeypatch.setattr(candidates, "TRAINING_STEPS", 20)
-    monkeypatch.setattr(candidates, "EPOCHS", (1, 2))
+    ids = quarterly_train["id"].drop_duplicates().to_numpy()[:12]
+    return quarterly_train[quarterly_train["id"].isin(ids)].copy()
 
 
 def _auto(**options) -> AutoForecaster:
