@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -67,10 +67,11 @@ from tsrnn.core.validation import check_int
 from tsrnn.data.windower import Windower
 from tsrnn.estimators.capabilities import forecasting_tags
 from tsrnn.exceptions import DataWarning
-from tsrnn.forecasting import intervals, padding
+from tsrnn.forecasting import intervals, padding, recalibration
 from tsrnn.forecasting.forecasts import Forecasts
 from tsrnn.forecasting.history import History, Layout, attach_covariates, read_history
 from tsrnn.forecasting.panel_transforms import SeriesTransforms
+from tsrnn.forecasting.sampling import check_probabilistic
 from tsrnn.forecasting.strategies import strategy_for
 from tsrnn.forecasting.transforms import Difference, check_transforms
 
@@ -124,7 +125,16 @@ class Forecaster(BaseEstimator):
         Rows at the end of each series held out to calibrate the intervals
         (the model is then refitted on everything). ``None``: ``horizon`` plus
         twice the fewest errors the conformal quantile needs, plus one (55
-        for ``horizon=36, level=0.9``).
+        for ``horizon=36, level=0.9``); with ``recalibrate`` alone, as many
+        rows as give 39 PIT values per step (``horizon`` rows for a panel of
+        39 series or more, ``horizon + 38`` for one series).
+    recalibrate : bool, default=False
+        With an estimator that forecasts a distribution: measure in ``fit``
+        how the sampled quantiles of a clone fitted without the calibration
+        tail fall on that tail (their PIT values), and correct the quantiles
+        and intervals of :meth:`predict_quantiles` by split conformal, so that
+        they cover what they claim on data the model did not see. Doubles the
+        fit; see :mod:`tsrnn.forecasting.recalibration`.
     stride : int, default=1
         Rows between the starts of consecutive training windows of a series.
     gap : int, default=0
@@ -157,6 +167,9 @@ class Forecaster(BaseEstimator):
     interval_width_ : dict or None
         ``series id -> ndarray (horizon, n_targets)``: conformal half-widths in
         the level space of each series.
+    calibration_pit_ : ndarray of shape (n_scores, horizon, n_targets) or None
+        With ``recalibrate``: the PIT values of the calibration tail, one row
+        per series and origin (NaN where the value was missing).
 
     Examples
     --------
@@ -200,6 +213,7 @@ class Forecaster(BaseEstimator):
         scaler=None,
         level=None,
         calibration_size=None,
+        recalibrate=False,
         stride=1,
         gap=0,
         fill_missing=None,
@@ -220,6 +234,7 @@ class Forecaster(BaseEstimator):
         self.scaler = scaler
         self.level = level
         self.calibration_size = calibration_size
+        self.recalibrate = recalibrate
         self.stride = stride
         self.gap = gap
         self.fill_missing = fill_missing
@@ -265,10 +280,14 @@ class Forecaster(BaseEstimator):
         """
         history = self.read(y, covariates)  # checks the parameters too
         self._fit_history(history)
+        need = self._need_fit(self._n_lost)
         if self._level is not None:
-            need = self._need_fit(self._n_lost)
             self.interval_width_ = intervals.calibrate(
                 self, history, self.calibration_size, need, self._chains
+            )
+        if self.recalibrate:
+            self.calibration_pit_ = recalibration.calibrate(
+                self, history, self.calibration_size, need
             )
         return self
 
@@ -458,6 +477,13 @@ class Forecaster(BaseEstimator):
         self._transforms = check_transforms(self.transforms)
         self._n_lost = SeriesTransforms(self._transforms).n_lost
         self._level = intervals.check_level(self.level)
+        if not isinstance(self.recalibrate, bool | np.bool_):
+            raise TypeError(
+                "`recalibrate` must be True or False. Got "
+                f"recalibrate={self.recalibrate!r}."
+            )
+        if self.recalibrate:
+            check_probabilistic(self.estimator, "recalibrate its quantiles")
         if self.estimator is None or not callable(getattr(self.estimator, "fit", None)):
             raise TypeError(
                 "`estimator` must be a regressor with fit and predict. Got "
@@ -558,6 +584,7 @@ class Forecaster(BaseEstimator):
         self.freq_ = history.panel.freq
         self.n_features_in_ = windows.X.shape[-1]
         self.interval_width_ = None
+        self.calibration_pit_ = None
         self.history_ = history
 
     def _without_short(self, history: History, short, need: int) -> History:
@@ -588,11 +615,7 @@ class Forecaster(BaseEstimator):
             stacklevel=4,
         )
         keep = np.setdiff1d(np.arange(len(history.lengths)), short)
-        panel = history.panel.take(0, history.lengths[keep], series=keep)
-        timelines = history.timelines
-        if timelines is not None:
-            timelines = tuple(timelines[k] for k in keep)
-        return replace(history, panel=panel, timelines=timelines)
+        return history.cut(0, history.lengths[keep], series=keep)
 
     def _read_fitted(self, history, covariates) -> History:
         """A history given after fit, checked against the one seen in fit."""
@@ -698,6 +721,7 @@ class Forecaster(BaseEstimator):
         covariates=None,
         random_state=None,
         carry_state="auto",
+        calibrated=True,
     ):
         """Quantiles or central intervals of the forecast, from sampled paths.
 
@@ -713,18 +737,50 @@ class Forecaster(BaseEstimator):
             Paths sampled with :meth:`sample` to read the quantiles from.
         horizon, covariates, random_state, carry_state
             As in :meth:`sample`.
+        calibrated : bool, default=True
+            With ``recalibrate=True``: read the recalibrated quantiles (False:
+            the paths' own). Ignored otherwise.
 
         Returns
         -------
         DataFrame
             Indexed as :meth:`predict`; the mean of the paths per target, then
             the quantile or interval columns.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from tsrnn import RNNRegressor
+        >>> index = pd.date_range("2024-01-01", periods=100, freq="D")
+        >>> y = pd.Series(np.sin(np.arange(100) / 3) + 5, index=index, name="load")
+        >>> model = RNNRegressor(distribution="normal", units=4, epochs=1,
+        ...                      jit_compile=False, random_state=0)
+        >>> forecaster = Forecaster(model, input_width=12, horizon=3,
+        ...                         strategy="recursive", recalibrate=True).fit(y)
+        >>> forecaster.calibration_pit_.shape  # 39 origins of the tail
+        (39, 3, 1)
+        >>> bands = forecaster.predict_quantiles(level=[80], random_state=0)
+        >>> bands.columns.tolist()
+        ['load', 'load_lower_80', 'load_upper_80']
         """
         from tsrnn.forecasting.sampling import quantile_frame
 
         paths = self._sampled(n_paths, horizon, covariates, random_state, carry_state)
+        pit = self.calibration_pit_ if calibrated else None
+        if pit is not None and paths.values.shape[1] > pit.shape[1]:
+            raise ValueError(
+                f"`horizon` must be at most {pit.shape[1]}, the steps recalibrated "
+                f"in fit, to read recalibrated quantiles. Got horizon={horizon!r}. "
+                "Pass calibrated=False, or refit with a longer horizon."
+            )
         return quantile_frame(
-            paths, quantiles=quantiles, level=level, id_name=self.id_col
+            paths,
+            quantiles=quantiles,
+            level=level,
+            id_name=self.id_col,
+            recalibrate=None
+            if pit is None
+            else partial(recalibration.recalibrated_levels, pit),
         )
 
     def _sampled(self, n_paths, horizon, covariates, random_state, carry_state):

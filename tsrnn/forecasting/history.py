@@ -97,9 +97,17 @@ class History:
     def columns(self) -> tuple:
         return self.panel.columns
 
-    def cut(self, start, end) -> History:
-        """Rows ``[start[k], end[k])`` of each series (the timelines are kept)."""
-        return replace(self, panel=self.panel.take(start, end))
+    def cut(self, start, end, *, series=None) -> History:
+        """Rows ``[start[i], end[i])`` of each series (the timelines are kept).
+
+        ``series``: positions of the series to keep, in this order (``None``:
+        all); ``start`` and ``end`` then have one entry per kept series.
+        """
+        panel = self.panel.take(start, end, series=series)
+        timelines = self.timelines
+        if series is not None and timelines is not None:
+            timelines = tuple(timelines[k] for k in np.asarray(series).tolist())
+        return replace(self, panel=panel, timelines=timelines)
 
     def known_inputs(
         self, members, columns, ahead: int, steps: int, *, strict: bool, gap: int = 0

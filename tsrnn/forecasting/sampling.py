@@ -34,7 +34,14 @@ from tsrnn.core.quantiles import requested_quantiles
 from tsrnn.core.validation import check_int, message
 from tsrnn.estimators.capabilities import forecasting_tags
 
-__all__ = ["Paths", "draw_paths", "quantile_frame", "sample_frame"]
+__all__ = [
+    "Paths",
+    "check_probabilistic",
+    "draw_paths",
+    "path_quantiles",
+    "quantile_frame",
+    "sample_frame",
+]
 
 PATH_COLUMN = "path"
 TIME_COLUMN = "time"  # for a history whose DatetimeIndex has no name
@@ -60,23 +67,24 @@ class Paths:
 
 
 def draw_paths(
-    forecaster, history, n_paths, steps, random_state, carry_state="auto"
+    forecaster,
+    history,
+    n_paths,
+    steps,
+    random_state,
+    carry_state="auto",
+    origins=None,
 ) -> Paths:
     """Sample ``n_paths`` futures of ``steps`` after the end of every series.
 
     ``forecaster`` is fitted; ``history`` is a checked History in its layout.
     ``carry_state`` is passed to ``estimator.sample_recursive`` (recursive
     strategy; the direct strategy's steps are drawn independently).
+    ``origins`` ``(ks, ps)``: sample after the first ``ps[i]`` rows of series
+    ``ks[i]`` instead (one draw per origin, all in one call).
     """
     estimator = forecaster.estimator_
-    name = type(estimator).__name__
-    if not forecasting_tags(estimator).probabilistic:
-        raise TypeError(
-            f"`estimator` must forecast a distribution to sample futures. Got "
-            f"{name} without one. Use RNNRegressor(distribution='normal') (or "
-            "'student_t', 'negative_binomial'), or quantiles=[...] with "
-            "strategy='direct'."
-        )
+    check_probabilistic(estimator, "sample futures")
     strategy = forecaster._strategy
     if strategy.name not in ("direct", "recursive"):
         raise ValueError(
@@ -89,8 +97,11 @@ def draw_paths(
         )
     n_paths = check_int("n_paths", n_paths)
     seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
-    ks = np.arange(len(history.ids), dtype=np.int64)
-    ps = np.asarray(history.lengths, dtype=np.int64)
+    if origins is None:
+        ks = np.arange(len(history.ids), dtype=np.int64)
+        ps = np.asarray(history.lengths, dtype=np.int64)
+    else:
+        ks, ps = (np.asarray(a, dtype=np.int64) for a in origins)
     windows = _origin_windows(forecaster, history, ks, ps, steps)
     X = windows.X.astype(np.float64)
     if strategy.name == "recursive":
@@ -119,6 +130,17 @@ def draw_paths(
     )
     values = np.moveaxis(values.reshape(n, n_paths, steps, n_targets), 1, -1)
     return Paths(history, ks, windows.target_time[:, :steps], values)
+
+
+def check_probabilistic(estimator, purpose: str) -> None:
+    """Raise unless ``estimator`` forecasts a distribution (for ``purpose``)."""
+    if not forecasting_tags(estimator).probabilistic:
+        raise TypeError(
+            f"`estimator` must forecast a distribution to {purpose}. Got "
+            f"{type(estimator).__name__} without one. Use "
+            "RNNRegressor(distribution='normal') (or 'student_t', "
+            "'negative_binomial'), or quantiles=[...] with strategy='direct'."
+        )
 
 
 def _origin_windows(forecaster, history, ks, ps, steps):
@@ -160,7 +182,7 @@ def sample_frame(paths: Paths, id_name=None) -> pd.DataFrame:
 
 
 def quantile_frame(
-    paths: Paths, *, quantiles=None, level=None, id_name=None
+    paths: Paths, *, quantiles=None, level=None, id_name=None, recalibrate=None
 ) -> pd.DataFrame:
     """Quantiles or central intervals of the paths, laid out as ``predict``.
 
@@ -168,6 +190,9 @@ def quantile_frame(
     series). With ``quantiles``: the mean path of each target, then a column
     ``{target}_q{q}`` per level; with ``level`` (percent): the mean, then
     ``{target}_lower_{level}`` and ``{target}_upper_{level}`` per level.
+    ``recalibrate``: a function of the probabilities that gives the level to
+    read from the paths per probability, step and target, an array (q,
+    steps, n_targets); see :mod:`tsrnn.forecasting.recalibration`.
     """
     probabilities, names = requested_quantiles(quantiles, level)
     history = paths.history
@@ -175,7 +200,10 @@ def quantile_frame(
     steps = values.shape[1]
     columns = {}
     mean = values.mean(axis=-1)
-    found = np.quantile(values, probabilities, axis=-1)  # (q, n, steps, k)
+    if recalibrate is None:
+        found = np.quantile(values, probabilities, axis=-1)  # (q, n, steps, k)
+    else:
+        found = path_quantiles(values, recalibrate(probabilities)[:, :steps])
     for j, target in enumerate(history.targets):
         columns[target] = mean[..., j].ravel()
     for j, target in enumerate(history.targets):
@@ -191,3 +219,25 @@ def quantile_frame(
     else:
         index = pd.DatetimeIndex(times, name=panel.time_name)
     return pd.DataFrame(columns, index=index)
+
+
+def path_quantiles(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Quantiles of the paths at levels that vary with the step and target.
+
+    ``values`` (n, steps, n_targets, n_paths); ``levels`` (q, steps,
+    n_targets) in [0, 1]. Returns (q, n, steps, n_targets), interpolated
+    linearly between order statistics as ``np.quantile`` does.
+
+    >>> values = np.arange(5.0).reshape(1, 1, 1, 5)
+    >>> path_quantiles(values, np.array([[[0.5]], [[0.9]]]))[:, 0, 0, 0].tolist()
+    [2.0, 3.6]
+    """
+    ordered = np.sort(values, axis=-1)
+    position = np.moveaxis(levels, 0, -1) * (values.shape[-1] - 1)  # (steps, k, q)
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, values.shape[-1] - 1)
+    shape = (*values.shape[:-1], levels.shape[0])
+    low = np.take_along_axis(ordered, np.broadcast_to(below, shape), axis=-1)
+    high = np.take_along_axis(ordered, np.broadcast_to(above, shape), axis=-1)
+    found = low + (position - below) * (high - low)
+    return np.moveaxis(found, -1, 0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tsrnn.estimators.capabilities import forecasting_tags
+from tsrnn.forecasting.sampling import check_probabilistic
 
 __all__ = ["sequence_scores"]
 
@@ -39,13 +39,7 @@ def sequence_scores(forecaster, history) -> pd.DataFrame:
         series), one column per target.
     """
     estimator = forecaster.estimator_
-    if not forecasting_tags(estimator).probabilistic:
-        raise TypeError(
-            "`estimator` must forecast a distribution to score a history. Got "
-            f"{type(estimator).__name__} without one. Use "
-            "RNNRegressor(distribution='normal') (or 'student_t', "
-            "'negative_binomial')."
-        )
+    check_probabilistic(estimator, "score a history")
     body = forecaster._chains.transform(history)
     windows = forecaster.windower_.transform(body)
     X = windows.X.astype(np.float64)
