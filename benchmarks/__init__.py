@@ -34,6 +34,7 @@ MODULES = (
     "global_models",
     "accuracy_panels",
     "probabilistic_panels",
+    "calibration_backtest",
     "anomaly_scores",
     "auto_fit_time",
     "sampling_speed",

@@ -1,0 +1,165 @@
+"""Forecaster(recalibrate=True): conformal recalibration of sampled quantiles."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import Ridge
+
+from tsrnn import Forecaster, RNNRegressor
+from tsrnn.forecasting.recalibration import (
+    CALIBRATION_PATHS,
+    pit_values,
+    recalibrated_levels,
+)
+from tsrnn.forecasting.sampling import path_quantiles
+from tsrnn.forecasting.transforms import Difference, Log, Scale
+
+N_SERIES, LENGTH, WIDTH, HORIZON = 300, 60, 8, 3
+
+
+def iid_panel(rows: int, seed: int) -> pd.DataFrame:
+    """N_SERIES daily series of i.i.d. N(10, 1) values: every step has that law."""
+    index = pd.date_range("2024-01-01", periods=rows, freq="D")
+    values = 10.0 + np.random.default_rng(seed).standard_normal((N_SERIES, rows))
+    return pd.DataFrame(
+        {
+            "id": np.repeat([f"s{i:03d}" for i in range(N_SERIES)], rows),
+            "time": np.tile(index, N_SERIES),
+            "v": values.ravel(),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def undertrained():
+    """A normal head trained one epoch on an i.i.d. panel: its spread is wrong."""
+    model = RNNRegressor(
+        distribution="normal",
+        units=4,
+        epochs=1,
+        batch_size=256,
+        jit_compile=False,
+        random_state=0,
+    )
+    forecaster = Forecaster(
+        model,
+        input_width=WIDTH,
+        horizon=HORIZON,
+        strategy="recursive",
+        id_col="id",
+        time_col="time",
+        recalibrate=True,
+    )
+    history = iid_panel(LENGTH + HORIZON, seed=0)
+    ends = history.groupby("id").cumcount() < LENGTH
+    forecaster.fit(history[ends])
+    return forecaster, history[~ends]
+
+
+def coverage(bands, future, level):
+    actual = future.set_index(["id", "time"])["v"].reindex(bands.index)
+    lower, upper = bands[f"v_lower_{level}"], bands[f"v_upper_{level}"]
+    return float(((actual >= lower) & (actual <= upper)).mean())
+
+
+def test_recalibrated_intervals_cover_their_level_where_the_paths_do_not(undertrained):
+    forecaster, future = undertrained
+    raw = forecaster.predict_quantiles(level=[50, 80, 95], random_state=0, calibrated=False)
+    fixed = forecaster.predict_quantiles(level=[50, 80, 95], random_state=0)
+    # 300 series x 3 steps of i.i.d. values: coverage is known within ~0.03.
+    for level in (50, 80):  # one epoch: far too wide
+        assert coverage(raw, future, level) > level / 100 + 0.15
+    for level in (50, 80, 95):
+        assert abs(coverage(fixed, future, level) - level / 100) < 0.06
+    assert forecaster.calibration_pit_.shape == (N_SERIES, HORIZON, 1)
+
+
+def test_calibrated_false_reads_the_paths_own_quantiles(undertrained):
+    forecaster, _ = undertrained
+    raw = forecaster.predict_quantiles(
+        [0.1, 0.9], n_paths=300, random_state=3, calibrated=False
+    )
+    paths = forecaster.sample(300, random_state=3)
+    by_step = paths.groupby(["id", "time"])["v"].quantile([0.1, 0.9]).unstack()
+    np.testing.assert_allclose(raw["v_q0.1"], by_step[0.1].to_numpy())
+    np.testing.assert_allclose(raw["v_q0.9"], by_step[0.9].to_numpy())
+
+
+def test_pit_comes_from_a_clone_that_never_saw_the_tail(monthly_panel):
+    """Real tourism series: the PIT values are those of a model fitted on the head."""
+    model = RNNRegressor(
+        distribution="student_t", units=4, epochs=2, jit_compile=False, random_state=0
+    )
+    forecaster = Forecaster(
+        model,
+        input_width=12,
+        horizon=6,
+        strategy="recursive",
+        transforms=[Log(offset=1.0), Difference(12), Scale()],
+        id_col="id",
+        time_col="date",
+        calibration_size=6,
+        recalibrate=True,
+    )
+    before = monthly_panel.copy()
+    forecaster.fit(monthly_panel)
+    pd.testing.assert_frame_equal(monthly_panel, before)
+    head_rows = monthly_panel.groupby("id").cumcount(ascending=False) >= 6
+    head = clone(forecaster).set_params(recalibrate=False)
+    head.fit(monthly_panel[head_rows])
+    paths = head.sample(CALIBRATION_PATHS, random_state=0)
+    values = paths["value"].to_numpy().reshape(-1, CALIBRATION_PATHS, 6)
+    tail = monthly_panel[~head_rows]["value"].to_numpy().reshape(-1, 6)[..., None]
+    expected = pit_values(values.transpose(0, 2, 1)[:, :, None, :], tail)
+    np.testing.assert_allclose(forecaster.calibration_pit_, expected)
+
+
+def test_levels_follow_the_conformal_ranks_of_the_pit_values():
+    pit = (np.arange(1, 20) / 20.0)[:, None, None]  # 19 values 0.05 ... 0.95
+    levels = recalibrated_levels(pit, [0.025, 0.1, 0.5, 0.9, 0.975])[:, 0, 0]
+    # ranks floor(20 q) below the median, ceil(20 q) from it: 0 -> 0.0, 2, 10, 18,
+    # and 20 > 19 values -> 1.0 (the largest path).
+    np.testing.assert_allclose(levels, [0.0, 0.1, 0.5, 0.9, 1.0])
+    with_nan = np.concatenate([pit, np.full((5, 1, 1), np.nan)])
+    np.testing.assert_allclose(
+        recalibrated_levels(with_nan, [0.1, 0.9]), recalibrated_levels(pit, [0.1, 0.9])
+    )
+
+
+def test_path_quantiles_match_numpy_at_fixed_levels():
+    values = np.random.default_rng(1).normal(size=(4, 3, 2, 101))
+    levels = np.broadcast_to(np.array([0.05, 0.5, 0.93])[:, None, None], (3, 3, 2))
+    expected = np.quantile(values, [0.05, 0.5, 0.93], axis=-1)
+    np.testing.assert_allclose(path_quantiles(values, levels), expected)
+
+
+def test_pit_counts_ties_half_and_keeps_missing_values_missing():
+    paths = np.array([1.0, 2.0, 2.0, 3.0]).reshape(1, 1, 1, 4)
+    actual = np.array([2.0, np.nan]).reshape(2, 1, 1)
+    np.testing.assert_allclose(
+        pit_values(np.repeat(paths, 2, axis=0), actual).ravel(), [0.5, np.nan]
+    )
+
+
+def test_recalibrate_errors(undertrained, monthly_panel):
+    forecaster, _ = undertrained
+    with pytest.raises(ValueError, match="`horizon` must be at most 3"):
+        forecaster.predict_quantiles(level=[80], horizon=5)
+    point = Forecaster(
+        Ridge(),
+        input_width=8,
+        horizon=2,
+        id_col="id",
+        time_col="date",
+        recalibrate=True,
+    )
+    with pytest.raises(TypeError, match="forecast a distribution to recalibrate"):
+        point.fit(monthly_panel)
+    short = iid_panel(40, seed=1)
+    with pytest.raises(TypeError, match="`recalibrate` must be True or False"):
+        clone(forecaster).set_params(recalibrate="yes").fit(short)
+    with pytest.raises(ValueError, match="`calibration_size` must be at least horizon"):
+        clone(forecaster).set_params(calibration_size=2).fit(short)
+    with pytest.raises(ValueError, match="rows before its calibration tail"):
+        clone(forecaster).set_params(calibration_size=35).fit(short)
