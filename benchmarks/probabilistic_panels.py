@@ -11,11 +11,6 @@ others are left out of both and counted in the note.
   transforms=[Log(offset=1.0), Difference(season), Scale()])``; ``N_PATHS``
   paths per series by ancestral sampling (``Forecaster.sample``), quantiles
   and intervals read from them.
-- tsrnn recalibrated: the same forecaster with ``recalibrate=True``: a clone
-  fitted without the last ``h`` train rows of each series measures where those
-  rows fall among its sampled paths (PIT), and ``predict_quantiles`` reads
-  split-conformal recalibrated quantiles from the paths
-  (``tsrnn.forecasting.recalibration``); its seconds include both fits.
 - tsrnn ``AutoForecaster`` (the defaults of ``accuracy_panels.py``, fitted on
   every series' train rows): ``predict_quantiles`` of its chosen ensemble,
   split-conformal from its own rolling-origin validation errors (no sampling).
@@ -96,27 +91,6 @@ def tsrnn_paths(train, ids, dataset: Dataset, quick: bool):
     values = paths["value"].to_numpy().reshape(len(order), n_paths, dataset.horizon)
     values = values[[order[i] for i in ids]]
     return values.transpose(0, 2, 1), fitted, sampled
-
-
-def recalibrated_quantiles(train, ids, dataset: Dataset, quick: bool):
-    """Recalibrated quantiles ``(n, h, q)`` at ``CRPS_QUANTILES``, 95 % bounds."""
-    import numpy as np
-
-    forecaster = make_forecaster(dataset, quick, recalibrate=True)
-    n_paths = 50 if quick else N_PATHS
-    start = time.perf_counter()
-    forecaster.fit(train[train["id"].isin(ids)])
-    grid = forecaster.predict_quantiles(
-        list(CRPS_QUANTILES), n_paths=n_paths, random_state=0
-    )
-    bounds = forecaster.predict_quantiles(level=[95], n_paths=n_paths, random_state=0)
-    seconds = time.perf_counter() - start
-    names = [f"value_q{q:g}" for q in CRPS_QUANTILES]
-    quantiles = np.stack([grid.loc[i, names].to_numpy() for i in ids])
-    edges = np.stack(
-        [bounds.loc[i, ["value_lower_95", "value_upper_95"]].to_numpy() for i in ids]
-    )
-    return quantiles, edges[..., 0], edges[..., 1], seconds
 
 
 def auto_quantiles(train, ids, dataset: Dataset, quick: bool):
@@ -236,9 +210,6 @@ def evaluate(dataset: Dataset, quick: bool) -> list[str]:
     mine = np.quantile(paths, CRPS_QUANTILES, axis=-1).transpose(1, 2, 0)
     lo95, hi95 = np.quantile(paths, [0.025, 0.975], axis=-1)
     results = {"tsrnn": (mine, lo95, hi95, fitted + sampled)}
-    *recalibrated, seconds = recalibrated_quantiles(train, ids, dataset, quick)
-    progress(f"probabilistic_panels: {dataset.name} recalibrated {seconds:.0f} s")
-    results["tsrnn recalibrated"] = (*recalibrated, seconds)
     *auto, seconds = auto_quantiles(train, ids, dataset, quick)
     progress(f"probabilistic_panels: {dataset.name} AutoForecaster {seconds:.0f} s")
     results["tsrnn AutoForecaster"] = (*auto, seconds)

@@ -9,10 +9,9 @@ from sklearn.linear_model import Ridge
 from tsrnn import Forecaster, RNNRegressor
 from tsrnn.forecasting.recalibration import (
     CALIBRATION_PATHS,
-    pit_values,
-    recalibrated_levels,
+    GRID,
+    conformal_corrections,
 )
-from tsrnn.forecasting.sampling import path_quantiles
 from tsrnn.forecasting.transforms import Difference, Log, Scale
 
 N_SERIES, LENGTH, WIDTH, HORIZON = 300, 60, 8, 3
@@ -65,14 +64,15 @@ def coverage(bands, future, level):
 
 def test_recalibrated_intervals_cover_their_level_where_the_paths_do_not(undertrained):
     forecaster, future = undertrained
-    raw = forecaster.predict_quantiles(level=[50, 80, 95], random_state=0, calibrated=False)
-    fixed = forecaster.predict_quantiles(level=[50, 80, 95], random_state=0)
+    levels = [50, 80, 95]
+    raw = forecaster.predict_quantiles(level=levels, random_state=0, calibrated=False)
+    fixed = forecaster.predict_quantiles(level=levels, random_state=0)
     # 300 series x 3 steps of i.i.d. values: coverage is known within ~0.03.
     for level in (50, 80):  # one epoch: far too wide
         assert coverage(raw, future, level) > level / 100 + 0.15
     for level in (50, 80, 95):
         assert abs(coverage(fixed, future, level) - level / 100) < 0.06
-    assert forecaster.calibration_pit_.shape == (N_SERIES, HORIZON, 1)
+    assert forecaster.quantile_corrections_.shape == (len(GRID), HORIZON, 1)
 
 
 def test_calibrated_false_reads_the_paths_own_quantiles(undertrained):
@@ -86,8 +86,8 @@ def test_calibrated_false_reads_the_paths_own_quantiles(undertrained):
     np.testing.assert_allclose(raw["v_q0.9"], by_step[0.9].to_numpy())
 
 
-def test_pit_comes_from_a_clone_that_never_saw_the_tail(monthly_panel):
-    """Real tourism series: the PIT values are those of a model fitted on the head."""
+def test_corrections_come_from_a_clone_that_never_saw_the_tail(monthly_panel):
+    """Real tourism series: the corrections are those of a model fitted on the head."""
     model = RNNRegressor(
         distribution="student_t", units=4, epochs=2, jit_compile=False, random_state=0
     )
@@ -108,37 +108,28 @@ def test_pit_comes_from_a_clone_that_never_saw_the_tail(monthly_panel):
     head_rows = monthly_panel.groupby("id").cumcount(ascending=False) >= 6
     head = clone(forecaster).set_params(recalibrate=False)
     head.fit(monthly_panel[head_rows])
-    paths = head.sample(CALIBRATION_PATHS, random_state=0)
-    values = paths["value"].to_numpy().reshape(-1, CALIBRATION_PATHS, 6)
-    tail = monthly_panel[~head_rows]["value"].to_numpy().reshape(-1, 6)[..., None]
-    expected = pit_values(values.transpose(0, 2, 1)[:, :, None, :], tail)
-    np.testing.assert_allclose(forecaster.calibration_pit_, expected)
+    paths = head.sample(CALIBRATION_PATHS, random_state=0)["value"].to_numpy()
+    found = np.quantile(paths.reshape(8, CALIBRATION_PATHS, 6), GRID, axis=1)
+    tail = monthly_panel[~head_rows]["value"].to_numpy().reshape(8, 6)
+    # In the level space of Log(offset=1.0) then Scale(), log(1 + y) up to an
+    # affine map, which the ratio to the paths' quartile distance cancels.
+    level = np.log1p(found)
+    spread = level[GRID.index(0.75)] - level[GRID.index(0.25)]
+    scores = ((np.log1p(tail) - level) / spread)[..., None]
+    expected = conformal_corrections(scores, GRID)[..., 0]
+    np.testing.assert_allclose(forecaster.quantile_corrections_[..., 0], expected)
 
 
-def test_levels_follow_the_conformal_ranks_of_the_pit_values():
-    pit = (np.arange(1, 20) / 20.0)[:, None, None]  # 19 values 0.05 ... 0.95
-    levels = recalibrated_levels(pit, [0.025, 0.1, 0.5, 0.9, 0.975])[:, 0, 0]
-    # ranks floor(20 q) below the median, ceil(20 q) from it: 0 -> 0.0, 2, 10, 18,
-    # and 20 > 19 values -> 1.0 (the largest path).
-    np.testing.assert_allclose(levels, [0.0, 0.1, 0.5, 0.9, 1.0])
-    with_nan = np.concatenate([pit, np.full((5, 1, 1), np.nan)])
+def test_corrections_follow_the_conformal_ranks_of_the_scores():
+    scores = np.arange(1.0, 20.0)[None, :, None, None]  # 19 scores 1 ... 19
+    levels = [0.025, 0.1, 0.5, 0.9, 0.975]
+    found = conformal_corrections(np.repeat(scores, 5, axis=0), levels).ravel()
+    # ranks floor(20 q) below the median, ceil(20 q) from it; 0 takes the
+    # smallest score and 20 > 19 the largest.
+    np.testing.assert_allclose(found, [1.0, 2.0, 10.0, 18.0, 19.0])
+    with_nan = np.concatenate([scores, np.full((1, 5, 1, 1), np.nan)], axis=1)
     np.testing.assert_allclose(
-        recalibrated_levels(with_nan, [0.1, 0.9]), recalibrated_levels(pit, [0.1, 0.9])
-    )
-
-
-def test_path_quantiles_match_numpy_at_fixed_levels():
-    values = np.random.default_rng(1).normal(size=(4, 3, 2, 101))
-    levels = np.broadcast_to(np.array([0.05, 0.5, 0.93])[:, None, None], (3, 3, 2))
-    expected = np.quantile(values, [0.05, 0.5, 0.93], axis=-1)
-    np.testing.assert_allclose(path_quantiles(values, levels), expected)
-
-
-def test_pit_counts_ties_half_and_keeps_missing_values_missing():
-    paths = np.array([1.0, 2.0, 2.0, 3.0]).reshape(1, 1, 1, 4)
-    actual = np.array([2.0, np.nan]).reshape(2, 1, 1)
-    np.testing.assert_allclose(
-        pit_values(np.repeat(paths, 2, axis=0), actual).ravel(), [0.5, np.nan]
+        conformal_corrections(np.repeat(with_nan, 5, axis=0), levels).ravel(), found
     )
 
 
@@ -157,6 +148,15 @@ def test_recalibrate_errors(undertrained, monthly_panel):
     with pytest.raises(TypeError, match="forecast a distribution to recalibrate"):
         point.fit(monthly_panel)
     short = iid_panel(40, seed=1)
+    decoder = Forecaster(
+        RNNRegressor(architecture="seq2seq", distribution="normal"),
+        strategy="seq2seq",
+        id_col="id",
+        time_col="time",
+        recalibrate=True,
+    )
+    with pytest.raises(ValueError, match="'direct' or 'recursive' with recalibrate"):
+        decoder.fit(short)
     with pytest.raises(TypeError, match="`recalibrate` must be True or False"):
         clone(forecaster).set_params(recalibrate="yes").fit(short)
     with pytest.raises(ValueError, match="`calibration_size` must be at least horizon"):

@@ -126,15 +126,15 @@ class Forecaster(BaseEstimator):
         (the model is then refitted on everything). ``None``: ``horizon`` plus
         twice the fewest errors the conformal quantile needs, plus one (55
         for ``horizon=36, level=0.9``); with ``recalibrate`` alone, as many
-        rows as give 39 PIT values per step (``horizon`` rows for a panel of
-        39 series or more, ``horizon + 38`` for one series).
+        rows as give 39 scores per step (``horizon`` rows for a panel of 39
+        series or more, ``horizon + 38`` for one series).
     recalibrate : bool, default=False
         With an estimator that forecasts a distribution: measure in ``fit``
-        how the sampled quantiles of a clone fitted without the calibration
-        tail fall on that tail (their PIT values), and correct the quantiles
-        and intervals of :meth:`predict_quantiles` by split conformal, so that
-        they cover what they claim on data the model did not see. Doubles the
-        fit; see :mod:`tsrnn.forecasting.recalibration`.
+        by how much the sampled quantiles of a clone fitted without the
+        calibration tail miss that tail, and correct the quantiles and
+        intervals of :meth:`predict_quantiles` by split conformal (CQR), so
+        that they cover what they claim on data the model did not see.
+        Doubles the fit; see :mod:`tsrnn.forecasting.recalibration`.
     stride : int, default=1
         Rows between the starts of consecutive training windows of a series.
     gap : int, default=0
@@ -167,9 +167,11 @@ class Forecaster(BaseEstimator):
     interval_width_ : dict or None
         ``series id -> ndarray (horizon, n_targets)``: conformal half-widths in
         the level space of each series.
-    calibration_pit_ : ndarray of shape (n_scores, horizon, n_targets) or None
-        With ``recalibrate``: the PIT values of the calibration tail, one row
-        per series and origin (NaN where the value was missing).
+    quantile_corrections_ : ndarray of shape (n_levels, horizon, n_targets) or None
+        With ``recalibrate``: per level of
+        :data:`tsrnn.forecasting.recalibration.GRID`, forecast step and target,
+        the conformal correction added to a sampled quantile (in the level
+        space, in units of the distance between the quartiles of the paths).
 
     Examples
     --------
@@ -286,7 +288,7 @@ class Forecaster(BaseEstimator):
                 self, history, self.calibration_size, need, self._chains
             )
         if self.recalibrate:
-            self.calibration_pit_ = recalibration.calibrate(
+            self.quantile_corrections_ = recalibration.calibrate(
                 self, history, self.calibration_size, need
             )
         return self
@@ -482,8 +484,6 @@ class Forecaster(BaseEstimator):
                 "`recalibrate` must be True or False. Got "
                 f"recalibrate={self.recalibrate!r}."
             )
-        if self.recalibrate:
-            check_probabilistic(self.estimator, "recalibrate its quantiles")
         if self.estimator is None or not callable(getattr(self.estimator, "fit", None)):
             raise TypeError(
                 "`estimator` must be a regressor with fit and predict. Got "
@@ -492,6 +492,14 @@ class Forecaster(BaseEstimator):
         self._strategy = strategy_for(
             self.strategy, self.estimator, forecasting_tags(self.estimator)
         )
+        if self.recalibrate:
+            check_probabilistic(self.estimator, "recalibrate its quantiles")
+            if self._strategy.name not in ("direct", "recursive"):
+                raise ValueError(
+                    "`strategy` must be 'direct' or 'recursive' with "
+                    f"recalibrate=True. Got strategy={self.strategy!r}: an "
+                    "encoder-decoder has no distribution head."
+                )
         if self._gap and (
             self._strategy.name == "recursive"
             or any(isinstance(t, Difference) for t in self._transforms)
@@ -584,7 +592,7 @@ class Forecaster(BaseEstimator):
         self.freq_ = history.panel.freq
         self.n_features_in_ = windows.X.shape[-1]
         self.interval_width_ = None
-        self.calibration_pit_ = None
+        self.quantile_corrections_ = None
         self.history_ = history
 
     def _without_short(self, history: History, short, need: int) -> History:
@@ -757,8 +765,8 @@ class Forecaster(BaseEstimator):
         ...                      jit_compile=False, random_state=0)
         >>> forecaster = Forecaster(model, input_width=12, horizon=3,
         ...                         strategy="recursive", recalibrate=True).fit(y)
-        >>> forecaster.calibration_pit_.shape  # 39 origins of the tail
-        (39, 3, 1)
+        >>> forecaster.quantile_corrections_.shape  # levels, steps, targets
+        (25, 3, 1)
         >>> bands = forecaster.predict_quantiles(level=[80], random_state=0)
         >>> bands.columns.tolist()
         ['load', 'load_lower_80', 'load_upper_80']
@@ -766,21 +774,25 @@ class Forecaster(BaseEstimator):
         from tsrnn.forecasting.sampling import quantile_frame
 
         paths = self._sampled(n_paths, horizon, covariates, random_state, carry_state)
-        pit = self.calibration_pit_ if calibrated else None
-        if pit is not None and paths.values.shape[1] > pit.shape[1]:
-            raise ValueError(
-                f"`horizon` must be at most {pit.shape[1]}, the steps recalibrated "
-                f"in fit, to read recalibrated quantiles. Got horizon={horizon!r}. "
-                "Pass calibrated=False, or refit with a longer horizon."
+        corrections = self.quantile_corrections_ if calibrated else None
+        adjust = None
+        if corrections is not None:
+            if paths.values.shape[1] > corrections.shape[1]:
+                raise ValueError(
+                    f"`horizon` must be at most {corrections.shape[1]}, the steps "
+                    "recalibrated in fit, to read recalibrated quantiles. Got "
+                    f"horizon={horizon!r}. Pass calibrated=False, or refit with a "
+                    "longer horizon."
+                )
+            adjust = partial(
+                recalibration.corrected_quantiles,
+                corrections,
+                self._chains,
+                paths.history,
+                paths.ks,
             )
         return quantile_frame(
-            paths,
-            quantiles=quantiles,
-            level=level,
-            id_name=self.id_col,
-            recalibrate=None
-            if pit is None
-            else partial(recalibration.recalibrated_levels, pit),
+            paths, quantiles=quantiles, level=level, id_name=self.id_col, adjust=adjust
         )
 
     def _sampled(self, n_paths, horizon, covariates, random_state, carry_state):

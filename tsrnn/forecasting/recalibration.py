@@ -1,34 +1,53 @@
-"""Conformal recalibration of sampled quantiles, from the PIT of a held-out tail.
+"""Conformal recalibration of sampled quantiles, from a held-out tail.
 
 A network that forecasts a distribution is often miscalibrated out of sample:
 its 80 % band covers 62 % of the future on one panel and 93 % on another
 (``benchmarks/RESULTS.md``, ``probabilistic_panels``). With
 ``Forecaster(recalibrate=True)`` the forecaster measures this on its own
-history and corrects the quantiles of :meth:`tsrnn.Forecaster.predict_quantiles`:
+history and corrects the quantiles of :meth:`tsrnn.Forecaster.predict_quantiles`
+by conformalized quantile regression (CQR; Romano, Patterson and Candès,
+2019), one correction per quantile level and forecast step:
 
 1. A clone is fitted on the history less its last ``calibration_size`` rows
    per series (the calibration tail), exactly as the forecaster itself is
-   fitted on all of it.
+   fitted on all of it. Series with fewer than ``input_width + horizon`` rows
+   (plus the lags of a ``Difference``) before the tail take no part; they are
+   still fitted and forecast.
 2. From every origin of the tail whose ``horizon`` steps are all observed,
-   the clone samples :data:`CALIBRATION_PATHS` paths, and each observed step
-   gets its probability integral transform (PIT): the fraction of paths below
-   the value (ties count half). A calibrated model gives uniform PIT values.
-3. At prediction, quantile ``q`` of step ``h`` is read from the paths at the
-   level ``q'`` found among the PIT values of step ``h`` (pooled over series
-   and origins) by the rank of split-conformal prediction: the
-   ``ceil((n + 1) q)``-th smallest of the ``n`` values for ``q >= 0.5``, the
-   ``floor((n + 1) q)``-th for ``q < 0.5``. With exchangeable PIT values, the
-   new value lies below the recalibrated upper quantile with probability at
-   least ``q``, and below the recalibrated lower one with probability at most
-   ``q``: the central ``1 - 2q`` interval covers at least its nominal share,
-   whatever the network's spread was.
+   the clone samples :data:`CALIBRATION_PATHS` paths and reads their
+   quantiles at the levels of :data:`GRID`. For each observed value ``y``
+   and level ``g`` the score is ``(y - q_g) / s``: the miss of the quantile,
+   in the *level space* of the target (after ``Log`` and ``Scale``, before a
+   ``Difference`` is undone, as for :mod:`tsrnn.forecasting.intervals`) and
+   in units of ``s``, the spread of the paths there (the distance between
+   their quartiles), so that series of every size, and models of every
+   spread, pool together.
+3. The correction of level ``g`` at step ``h`` is the split-conformal
+   quantile of the scores of that step, pooled over series and origins: the
+   ``ceil((n + 1) g)``-th smallest of the ``n`` scores for ``g >= 0.5``, the
+   ``floor((n + 1) g)``-th for ``g < 0.5`` (the largest or smallest score
+   where that rank falls outside ``1 ... n``). With exchangeable scores, the
+   new value lies below the corrected upper quantile with probability at
+   least ``g`` and below the corrected lower one with probability at most
+   ``g``: a central interval covers at least its nominal share, whatever the
+   network's spread was.
+4. :meth:`~tsrnn.Forecaster.predict_quantiles` adds ``correction * s`` to
+   each sampled quantile in the level space (the correction interpolated
+   between the levels of :data:`GRID`, ``s`` the spread of the forecast's
+   own paths) and maps it back; quantiles are then sorted so they never
+   cross.
 
-This is the quantile recalibration of Kuleshov et al. (2018, "Accurate
-uncertainties for deep learning using calibrated regression") with the
-finite-sample ranks of split-conformal prediction. It corrects the marginal
-calibration of each step (pooled over series), not the calibration of each
-series. It recalibrates quantiles and intervals, not the paths of
-:meth:`tsrnn.Forecaster.sample`, whose joint law it cannot correct.
+Corrections are additive in the level space, in units of the paths' own
+spread: a model whose bands are twice too wide gets them halved, as a
+remapping of quantile levels would, but a band that must reach beyond the
+paths is extended by a multiple of their spread instead of being read from
+the few most extreme draws (which a heavy tail through ``exp`` makes
+enormous). Measured on an undertrained network: ``tests/forecasting/
+test_recalibration.py``; on real panels: ``benchmarks/RESULTS.md``,
+``calibration_backtest``. The corrections restore the calibration of each
+step pooled over series, not of each series, and of the quantiles and
+intervals only: the paths of :meth:`tsrnn.Forecaster.sample` are the
+network's own draws.
 """
 
 from __future__ import annotations
@@ -44,17 +63,28 @@ from tsrnn.forecasting.sampling import draw_paths
 
 __all__ = [
     "CALIBRATION_PATHS",
+    "GRID",
     "MIN_SCORES",
     "calibrate",
-    "pit_values",
-    "recalibrated_levels",
+    "conformal_corrections",
+    "corrected_quantiles",
     "tail_rows",
 ]
 
-#: Paths sampled per calibration origin (a PIT resolution of 1/200).
+#: Paths sampled per calibration origin.
 CALIBRATION_PATHS = 200
-#: PIT values per step that the default tail aims at: enough for the
-#: quantile 0.975 of the 95 % interval to have a finite conformal rank.
+#: Quantile levels that get their own correction; others are interpolated.
+GRID = (
+    0.005,
+    0.01,
+    0.025,
+    *(round(0.05 * i, 2) for i in range(1, 20)),
+    0.975,
+    0.99,
+    0.995,
+)
+#: Scores per step that the default tail aims at: enough for the level 0.975
+#: of the 95 % interval to have a conformal rank inside the scores.
 MIN_SCORES = min_calibration_size(0.975)
 
 
@@ -81,17 +111,14 @@ def tail_rows(calibration_size, horizon: int, n_series: int) -> int:
 
 
 def calibrate(forecaster, history, calibration_size, need: int) -> np.ndarray:
-    """PIT values of the calibration tail of a checked ``history``.
+    """Conformal corrections from the calibration tail of a checked ``history``.
 
-    ``forecaster`` is the (unfitted or fitted) forecaster whose clone
-    calibrates; ``need`` is the fewest rows a fit needs. Series too short to
-    leave ``need`` rows before the tail are left out of the calibration (they
-    are still fitted and forecast by the forecaster itself).
+    ``forecaster`` is the forecaster whose clone calibrates (its parameters
+    only are read); ``need`` is the fewest rows a fit needs.
 
     Returns
     -------
-    ndarray of shape (n_scores, horizon, n_targets)
-        NaN where the observed value was NaN.
+    ndarray of shape (len(GRID), horizon, n_targets)
     """
     horizon = check_int("horizon", forecaster.horizon)
     lengths = history.lengths
@@ -109,9 +136,11 @@ def calibrate(forecaster, history, calibration_size, need: int) -> np.ndarray:
     ends = lengths[keep] - size
     head = clone(forecaster).set_params(level=None, recalibrate=False)
     head.fit(whole.cut(0, ends))
+    chains = head._chains
     ks = np.arange(keep.size, dtype=np.int64)
     scores = []
     for j in range(size - horizon + 1):
+        origins = ends + j
         # One origin per series and call: each series keeps its own id.
         paths = draw_paths(
             head,
@@ -119,10 +148,92 @@ def calibrate(forecaster, history, calibration_size, need: int) -> np.ndarray:
             CALIBRATION_PATHS,
             horizon,
             random_state=j,
-            origins=(ks, ends + j),
+            origins=(ks, origins),
         )
-        scores.append(pit_values(paths.values, _observed(whole, ends + j, horizon)))
-    return np.concatenate(scores)
+        found = np.quantile(paths.values, GRID, axis=-1)  # (g, m, h, k)
+        level = _to_level(chains, found, whole, ks)
+        actual = chains.to_level(_observed(whole, origins, horizon), whole, ks)
+        spread = level[GRID.index(0.75)] - level[GRID.index(0.25)]
+        scores.append((actual - level) / _positive(spread))
+    return conformal_corrections(np.concatenate(scores, axis=1), GRID)
+
+
+def conformal_corrections(scores: np.ndarray, levels) -> np.ndarray:
+    """Split-conformal quantile of the scores of each level, step and target.
+
+    ``scores`` (len(levels), n, steps, n_targets), NaN ignored. For level
+    ``g >= 0.5`` the ``ceil((n + 1) g)``-th smallest score of the step, for
+    ``g < 0.5`` the ``floor((n + 1) g)``-th; a rank outside ``1 ... n`` takes
+    the nearest end (the largest or smallest score).
+
+    >>> scores = np.arange(1.0, 20.0).reshape(1, 19, 1, 1)   # 19 scores 1 ... 19
+    >>> conformal_corrections(np.repeat(scores, 3, axis=0), [0.1, 0.5, 0.9]).ravel()
+    array([ 2., 10., 18.])
+    """
+    levels = np.asarray(levels, dtype=np.float64)[:, None, None]
+    counts = np.isfinite(scores).sum(axis=1)  # (g, steps, k)
+    ranks = np.where(
+        levels >= 0.5,
+        np.ceil((counts + 1) * levels),
+        np.floor((counts + 1) * levels),
+    ).astype(np.int64)
+    index = np.clip(ranks, 1, np.maximum(counts, 1)) - 1
+    ordered = np.sort(scores, axis=1)  # NaN last
+    found = np.take_along_axis(ordered, index[:, None], axis=1)[:, 0]
+    return np.where(counts > 0, found, 0.0)
+
+
+def corrected_quantiles(corrections, chains, history, ks, probabilities, found, paths):
+    """Sampled quantiles ``found`` (q, n, steps, k) with the corrections added.
+
+    ``probabilities`` are the levels of ``found``, ``paths`` (n, steps, k,
+    n_paths) the draws they were read from; forecast ``i`` is of series
+    ``ks[i]`` of ``history``.
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    steps = found.shape[2]
+    shift = np.stack(
+        [
+            [np.interp(probabilities, GRID, column) for column in step.T]
+            for step in corrections[:, :steps].transpose(1, 0, 2)
+        ]
+    )  # (steps, k, q)
+    shift = np.moveaxis(shift, -1, 0)[:, None]  # (q, 1, steps, k)
+    quartiles = np.quantile(paths, [0.25, 0.75], axis=-1)
+    quartiles = _to_level(chains, quartiles, history, ks)
+    spread = _positive(quartiles[1] - quartiles[0])
+    level = _to_level(chains, found, history, ks) + shift * spread
+    q, n = found.shape[:2]
+    tiled = np.tile(np.asarray(ks), q)
+    back = chains.from_level(level.reshape(q * n, *found.shape[2:]), history, tiled)
+    back = back.reshape(found.shape)
+    # Corrections interpolated between levels may cross: sort them back.
+    order = np.argsort(probabilities, kind="stable")
+    back[order] = np.sort(back[order], axis=0)
+    return back
+
+
+def _positive(spread: np.ndarray) -> np.ndarray:
+    """Spreads (n, steps, k) with the zero or undefined ones replaced.
+
+    A spread of zero (paths that all agree, as counts can) takes the median of
+    the positive spreads of its step and target, or 1 if there is none.
+    """
+    good = np.isfinite(spread) & (spread > 0)
+    fallback = np.ones(spread.shape[1:])
+    for index in np.ndindex(*spread.shape[1:]):
+        column, ok = spread[(slice(None), *index)], good[(slice(None), *index)]
+        if ok.any():
+            fallback[index] = np.median(column[ok])
+    return np.where(good, spread, fallback)
+
+
+def _to_level(chains, found, history, ks) -> np.ndarray:
+    """Quantiles (q, n, steps, k) of the series ``ks`` in the level space."""
+    q, n = found.shape[:2]
+    tiled = np.tile(np.asarray(ks), q)
+    level = chains.to_level(found.reshape(q * n, *found.shape[2:]), history, tiled)
+    return level.reshape(found.shape)
 
 
 def _observed(history, starts, steps: int) -> np.ndarray:
@@ -130,46 +241,3 @@ def _observed(history, starts, steps: int) -> np.ndarray:
     panel = history.panel
     rows = panel.bounds[:-1, None] + starts[:, None] + np.arange(steps)
     return panel.data[rows][..., : history.n_targets]
-
-
-def pit_values(paths: np.ndarray, actual: np.ndarray) -> np.ndarray:
-    """Share of paths below each observed value, ties counted half.
-
-    ``paths`` (n, steps, n_targets, n_paths), ``actual`` (n, steps,
-    n_targets); NaN where ``actual`` is NaN.
-
-    >>> paths = np.arange(10.0).reshape(1, 1, 1, 10)
-    >>> pit_values(paths, np.array([[[4.0]]])).item()
-    0.45
-    """
-    below = (paths < actual[..., None]).mean(axis=-1)
-    tied = (paths == actual[..., None]).mean(axis=-1)
-    return np.where(np.isnan(actual), np.nan, below + tied / 2)
-
-
-def recalibrated_levels(pit: np.ndarray, probabilities) -> np.ndarray:
-    """Levels to read from the paths for each probability, step and target.
-
-    ``pit`` (n_scores, steps, n_targets), NaN ignored. Returns an array of
-    shape (len(probabilities), steps, n_targets): for ``q >= 0.5`` the
-    ``ceil((n + 1) q)``-th smallest PIT value of the step (1.0, the largest
-    path, when that rank exceeds ``n``), for ``q < 0.5`` the
-    ``floor((n + 1) q)``-th (0.0 when it is below 1).
-
-    Values that fall among the lower paths (the paths run high) move every
-    quantile down:
-
-    >>> pit = np.linspace(0.01, 0.6, 19)[:, None, None]
-    >>> recalibrated_levels(pit, [0.1, 0.5, 0.9])[:, 0, 0].round(3).tolist()
-    [0.043, 0.305, 0.567]
-    """
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    ordered = np.sort(pit, axis=0)  # NaN last
-    counts = np.isfinite(pit).sum(axis=0)  # (steps, n_targets)
-    q = probabilities[:, None, None]
-    ranks = np.where(
-        q >= 0.5, np.ceil((counts + 1) * q), np.floor((counts + 1) * q)
-    ).astype(np.int64)
-    index = np.clip(ranks - 1, 0, max(len(pit) - 1, 0))
-    found = np.take_along_axis(ordered[None], index[:, None], axis=1)[:, 0]
-    return np.where(ranks < 1, 0.0, np.where(ranks > counts, 1.0, found))

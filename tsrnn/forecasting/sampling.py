@@ -38,7 +38,6 @@ __all__ = [
     "Paths",
     "check_probabilistic",
     "draw_paths",
-    "path_quantiles",
     "quantile_frame",
     "sample_frame",
 ]
@@ -182,7 +181,7 @@ def sample_frame(paths: Paths, id_name=None) -> pd.DataFrame:
 
 
 def quantile_frame(
-    paths: Paths, *, quantiles=None, level=None, id_name=None, recalibrate=None
+    paths: Paths, *, quantiles=None, level=None, id_name=None, adjust=None
 ) -> pd.DataFrame:
     """Quantiles or central intervals of the paths, laid out as ``predict``.
 
@@ -190,9 +189,9 @@ def quantile_frame(
     series). With ``quantiles``: the mean path of each target, then a column
     ``{target}_q{q}`` per level; with ``level`` (percent): the mean, then
     ``{target}_lower_{level}`` and ``{target}_upper_{level}`` per level.
-    ``recalibrate``: a function of the probabilities that gives the level to
-    read from the paths per probability, step and target, an array (q,
-    steps, n_targets); see :mod:`tsrnn.forecasting.recalibration`.
+    ``adjust(probabilities, quantiles, values)``: a function that corrects
+    the quantiles (q, n, steps, n_targets) of the paths ``values``; see
+    :mod:`tsrnn.forecasting.recalibration`.
     """
     probabilities, names = requested_quantiles(quantiles, level)
     history = paths.history
@@ -200,10 +199,9 @@ def quantile_frame(
     steps = values.shape[1]
     columns = {}
     mean = values.mean(axis=-1)
-    if recalibrate is None:
-        found = np.quantile(values, probabilities, axis=-1)  # (q, n, steps, k)
-    else:
-        found = path_quantiles(values, recalibrate(probabilities)[:, :steps])
+    found = np.quantile(values, probabilities, axis=-1)  # (q, n, steps, k)
+    if adjust is not None:
+        found = adjust(probabilities, found, values)
     for j, target in enumerate(history.targets):
         columns[target] = mean[..., j].ravel()
     for j, target in enumerate(history.targets):
@@ -219,25 +217,3 @@ def quantile_frame(
     else:
         index = pd.DatetimeIndex(times, name=panel.time_name)
     return pd.DataFrame(columns, index=index)
-
-
-def path_quantiles(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Quantiles of the paths at levels that vary with the step and target.
-
-    ``values`` (n, steps, n_targets, n_paths); ``levels`` (q, steps,
-    n_targets) in [0, 1]. Returns (q, n, steps, n_targets), interpolated
-    linearly between order statistics as ``np.quantile`` does.
-
-    >>> values = np.arange(5.0).reshape(1, 1, 1, 5)
-    >>> path_quantiles(values, np.array([[[0.5]], [[0.9]]]))[:, 0, 0, 0].tolist()
-    [2.0, 3.6]
-    """
-    ordered = np.sort(values, axis=-1)
-    position = np.moveaxis(levels, 0, -1) * (values.shape[-1] - 1)  # (steps, k, q)
-    below = np.floor(position).astype(np.int64)
-    above = np.minimum(below + 1, values.shape[-1] - 1)
-    shape = (*values.shape[:-1], levels.shape[0])
-    low = np.take_along_axis(ordered, np.broadcast_to(below, shape), axis=-1)
-    high = np.take_along_axis(ordered, np.broadcast_to(above, shape), axis=-1)
-    found = low + (position - below) * (high - low)
-    return np.moveaxis(found, -1, 0)
