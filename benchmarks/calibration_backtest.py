@@ -29,7 +29,7 @@ import time
 
 from benchmarks import register
 from benchmarks._common import load_average, progress, quiet_tensorflow
-from benchmarks.accuracy_panels import histories, load, peers_available
+from benchmarks.accuracy_panels import load, peers_available
 from benchmarks.probabilistic_panels import (
     CRPS_QUANTILES,
     DATASETS,
@@ -101,7 +101,8 @@ def evaluate(dataset, quick: bool) -> tuple[list[str], dict]:
     pooled: dict[str, dict[str, list]] = {}
     for back in BACK[1:] if quick else BACK:
         rows, future = cut(train, ids, actual, back, dataset.horizon)
-        past = histories(rows, ids)
+        grouped = dict(tuple(rows.groupby("id", sort=False)["value"]))
+        past = [grouped[i].to_numpy() if i in grouped else np.empty(0) for i in ids]
         keep = np.array([len(h) >= need for h in past]) & np.isfinite(future).all(1)
         kept_ids, kept_future = ids[keep], future[keep]
         kept_past = [h for h, k in zip(past, keep, strict=True) if k]
