@@ -163,3 +163,30 @@ def test_recalibrate_errors(undertrained, monthly_panel):
         clone(forecaster).set_params(calibration_size=2).fit(short)
     with pytest.raises(ValueError, match="rows before its calibration tail"):
         clone(forecaster).set_params(calibration_size=35).fit(short)
+
+
+def test_a_direct_quantile_head_is_recalibrated_and_survives_pickling(monthly_panel):
+    import pickle
+
+    model = RNNRegressor(
+        quantiles=[0.1, 0.5, 0.9], units=4, epochs=2, jit_compile=False, random_state=0
+    )
+    forecaster = Forecaster(
+        model,
+        input_width=12,
+        horizon=4,
+        transforms=[Log(offset=1.0), Scale()],
+        id_col="id",
+        time_col="date",
+        recalibrate=True,
+    ).fit(monthly_panel)
+    # 8 series, so ceil(39 / 8) = 5 origins of 4 steps in a tail of 8 rows.
+    assert forecaster.quantile_corrections_.shape == (len(GRID), 4, 1)
+    fixed = forecaster.predict_quantiles(level=[80], random_state=0)
+    raw = forecaster.predict_quantiles(level=[80], random_state=0, calibrated=False)
+    assert not np.allclose(fixed["value_lower_80"], raw["value_lower_80"])
+    assert (fixed["value_lower_80"] <= fixed["value_upper_80"]).all()
+    restored = pickle.loads(pickle.dumps(forecaster))
+    pd.testing.assert_frame_equal(
+        restored.predict_quantiles(level=[80], random_state=0), fixed
+    )
