@@ -42,12 +42,12 @@ spread: a model whose bands are twice too wide gets them halved, as a
 remapping of quantile levels would, but a band that must reach beyond the
 paths is extended by a multiple of their spread instead of being read from
 the few most extreme draws (which a heavy tail through ``exp`` makes
-enormous). Measured on an undertrained network: ``tests/forecasting/
-test_recalibration.py``; on real panels: ``benchmarks/RESULTS.md``,
-``calibration_backtest``. The corrections restore the calibration of each
-step pooled over series, not of each series, and of the quantiles and
-intervals only: the paths of :meth:`tsrnn.Forecaster.sample` are the
-network's own draws.
+enormous). Measured on an undertrained network in
+``tests/forecasting/test_recalibration.py``, and on real panels in
+``benchmarks/RESULTS.md`` (``calibration_backtest``). The corrections
+restore the calibration of each step pooled over series, not of each
+series, and of the quantiles and intervals only: the paths of
+:meth:`tsrnn.Forecaster.sample` are the network's own draws.
 """
 
 from __future__ import annotations
