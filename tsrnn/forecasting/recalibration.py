@@ -151,7 +151,7 @@ def calibrate(forecaster, history, calibration_size, need: int) -> np.ndarray:
             origins=(ks, origins),
         )
         found = np.quantile(paths.values, GRID, axis=-1)  # (g, m, h, k)
-        level = _to_level(chains, found, whole, ks)
+        level = _level(chains, found, whole, ks)
         actual = chains.to_level(_observed(whole, origins, horizon), whole, ks)
         spread = level[GRID.index(0.75)] - level[GRID.index(0.25)]
         scores.append((actual - level) / _positive(spread))
@@ -198,15 +198,12 @@ def corrected_quantiles(corrections, chains, history, ks, probabilities, found, 
             for step in corrections[:, :steps].transpose(1, 0, 2)
         ]
     )  # (steps, k, q)
-    shift = np.moveaxis(shift, -1, 0)[:, None]  # (q, 1, steps, k)
+    shift = np.moveaxis(shift, -1, 0)  # (q, steps, k)
     quartiles = np.quantile(paths, [0.25, 0.75], axis=-1)
-    quartiles = _to_level(chains, quartiles, history, ks)
+    quartiles = _level(chains, quartiles, history, ks)
     spread = _positive(quartiles[1] - quartiles[0])
-    level = _to_level(chains, found, history, ks) + shift * spread
-    q, n = found.shape[:2]
-    tiled = np.tile(np.asarray(ks), q)
-    back = chains.from_level(level.reshape(q * n, *found.shape[2:]), history, tiled)
-    back = back.reshape(found.shape)
+    level = _level(chains, found, history, ks) + shift[:, None] * spread
+    back = _level(chains, level, history, ks, inverse=True)
     # Corrections interpolated between levels may cross: sort them back.
     order = np.argsort(probabilities, kind="stable")
     back[order] = np.sort(back[order], axis=0)
@@ -228,11 +225,15 @@ def _positive(spread: np.ndarray) -> np.ndarray:
     return np.where(good, spread, fallback)
 
 
-def _to_level(chains, found, history, ks) -> np.ndarray:
-    """Quantiles (q, n, steps, k) of the series ``ks`` in the level space."""
+def _level(chains, found, history, ks, *, inverse=False) -> np.ndarray:
+    """Quantiles (q, n, steps, k) of the series ``ks`` to the level space.
+
+    ``inverse``: back from it.
+    """
     q, n = found.shape[:2]
     tiled = np.tile(np.asarray(ks), q)
-    level = chains.to_level(found.reshape(q * n, *found.shape[2:]), history, tiled)
+    method = chains.from_level if inverse else chains.to_level
+    level = method(found.reshape(q * n, *found.shape[2:]), history, tiled)
     return level.reshape(found.shape)
 
 
