@@ -121,6 +121,17 @@ def test_quantiles_are_sorted_and_levels_are_their_central_pairs(quarterly):
         len(quantiles),
         3,
     )
+    # predict(level=...) is the point forecast with the same bands beside it.
+    both = _auto(models=["baseline"], level=0.9).fit(quarterly).predict(level=[80])
+    assert both.columns.tolist() == [
+        "value",
+        "value_lower",
+        "value_upper",
+        "value_lower_80",
+        "value_upper_80",
+    ]
+    np.testing.assert_allclose(both["value_lower_80"], levels["value_lower_80"])
+    np.testing.assert_allclose(both["value"], auto.predict()["value"])
 
 
 def test_quantiles_of_a_series_with_negative_values_are_not_floored():
@@ -157,6 +168,9 @@ def test_bad_quantile_requests_raise_clear_errors(quarterly, arguments, error, m
     auto = _auto(models=["baseline"]).fit(quarterly)
     with pytest.raises(error, match=match):
         auto.predict_quantiles(**arguments)
+    if {"level", "quantiles"} & set(arguments):  # predict(level=...) checks alike
+        with pytest.raises(error, match=match):
+            auto.predict(**arguments)
 
 
 def test_quantiles_need_a_fitted_forecaster():

@@ -96,6 +96,38 @@ def test_predict_quantiles_gives_interval_columns_per_level(recursive):
     assert frame.index.equals(recursive.predict().index)
 
 
+def test_predict_with_levels_adds_the_sampled_bands_to_the_point_forecast(recursive):
+    point = recursive.predict()
+    frame = recursive.predict(level=[80, 95], n_paths=400, random_state=0)
+    bands = recursive.predict_quantiles(level=[80, 95], n_paths=400, random_state=0)
+    assert frame.columns.tolist() == bands.columns.tolist()
+    # The point column is predict's own; the bands are predict_quantiles' draws.
+    pd.testing.assert_series_equal(frame["load"], point["load"])
+    pd.testing.assert_frame_equal(frame.iloc[:, 1:], bands.iloc[:, 1:])
+    quantiles = recursive.predict(quantiles=[0.1, 0.5], n_paths=50, random_state=0)
+    assert quantiles.columns.tolist() == ["load", "load_q0.1", "load_q0.5"]
+
+
+def test_predict_with_levels_reads_a_new_history(recursive, iid):
+    new = iid.iloc[:500]
+    frame = recursive.predict(new, level=[80], n_paths=400, random_state=0)
+    assert frame.index[0] == new.index[-1] + pd.Timedelta(days=1)
+    pd.testing.assert_series_equal(frame["load"], recursive.predict(new)["load"])
+    # A N(10, 1) future: the 80 % band is about 10 -+ 1.28 (a 2-unit network).
+    width = (frame["load_upper_80"] - frame["load_lower_80"]).to_numpy()
+    assert np.all((width > 1.5) & (width < 4.0))
+
+
+def test_predict_with_levels_raises_before_forecasting(recursive, panel):
+    with pytest.raises(ValueError, match="Exactly one of `quantiles` and `level`"):
+        recursive.predict(quantiles=[0.5], level=[80])
+    with pytest.raises(ValueError, match="`level` must be in percent"):
+        recursive.predict(level=[100])
+    point = Forecaster(Ridge(), input_width=8, horizon=2, id_col="id", time_col="time")
+    with pytest.raises(TypeError, match="must forecast a distribution to give"):
+        point.fit(panel).predict(level=[80])
+
+
 def test_many_series_are_sampled_at_once_with_their_ids(panel):
     model = RNNRegressor(distribution="student_t", **FAST)
     forecaster = Forecaster(

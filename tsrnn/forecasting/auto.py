@@ -287,7 +287,7 @@ class AutoForecaster(BaseEstimator):
         self._say(f"done in {self.fit_seconds_:.1f} s")
         return self
 
-    def predict(self, *, ensemble="best"):
+    def predict(self, *, ensemble="best", quantiles=None, level=None):
         """Forecast the ``horizon`` steps after every series' history.
 
         Parameters
@@ -297,6 +297,16 @@ class AutoForecaster(BaseEstimator):
             ``"statistical"`` (see ``ensembles_``), or the name of one
             refitted model of ``member_forecasts_`` (an ensemble member or a
             baseline) to see it alone.
+        quantiles : sequence of float, default=None
+            Also the columns ``{target}_q{q}`` of these levels in (0, 1),
+            strictly increasing, as :meth:`predict_quantiles` gives them (an
+            ensemble only).
+        level : float or sequence of float, default=None
+            Likewise, central intervals in percent, e.g. ``[80, 95]``: columns
+            ``{target}_lower_{level}`` and ``{target}_upper_{level}``. Give at
+            most one of ``quantiles`` and ``level``. (The constructor's
+            ``level``, a fraction, sets ``{target}_lower`` and
+            ``{target}_upper`` instead.)
 
         Returns
         -------
@@ -304,9 +314,14 @@ class AutoForecaster(BaseEstimator):
             As :meth:`tsrnn.Forecaster.predict`: indexed by the future
             timestamps (a MultiIndex (series, time) for many series); the
             target column, then ``{target}_lower`` and ``{target}_upper`` when
-            ``level`` is set (from the ``"best"`` ensemble's validation errors).
+            ``level`` is set (from the ``"best"`` ensemble's validation errors),
+            then the columns of ``quantiles`` or ``level``.
         """
         check_is_fitted(self, "forecasts_")
+        if quantiles is not None or level is not None:
+            bands = self.predict_quantiles(quantiles, level=level, ensemble=ensemble)
+            frame = self.predict(ensemble=ensemble)
+            return frame.join(bands.drop(columns=list(self.history_.targets)))
         known = {**self.member_forecasts_, **self.forecasts_}
         if not isinstance(ensemble, str) or ensemble not in known:
             raise ValueError(

@@ -63,6 +63,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from tsrnn.core.quantiles import requested_quantiles
 from tsrnn.core.validation import check_int
 from tsrnn.data.windower import Windower
 from tsrnn.estimators.capabilities import forecasting_tags
@@ -293,7 +294,17 @@ class Forecaster(BaseEstimator):
             )
         return self
 
-    def predict(self, history=None, *, horizon=None, covariates=None):
+    def predict(
+        self,
+        history=None,
+        *,
+        horizon=None,
+        covariates=None,
+        quantiles=None,
+        level=None,
+        n_paths=1000,
+        random_state=None,
+    ):
         """Forecast the ``horizon`` steps after the end of the history.
 
         Parameters
@@ -311,13 +322,28 @@ class Forecaster(BaseEstimator):
         covariates : DataFrame, default=None
             Future covariates over the forecast steps (and past covariates over
             the history, when ``history`` is given). Not modified.
+        quantiles : sequence of float, default=None
+            With an estimator that forecasts a distribution: also the columns
+            ``{target}_q{q}`` of these levels in (0, 1), strictly increasing,
+            read from ``n_paths`` sampled paths as :meth:`predict_quantiles`
+            reads them (recalibrated with ``recalibrate=True``).
+        level : float or sequence of float, default=None
+            Likewise, central intervals in percent, e.g. ``[80, 95]``: columns
+            ``{target}_lower_{level}`` and ``{target}_upper_{level}``. Give at
+            most one of ``quantiles`` and ``level``. (The constructor's
+            ``level``, a fraction, sets the split-conformal interval instead.)
+        n_paths : int, default=1000
+            Paths sampled for ``quantiles`` or ``level``.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the paths for ``quantiles`` or ``level``.
 
         Returns
         -------
         DataFrame
             Indexed by the future timestamps (MultiIndex (series, time) for many
             series); columns: the targets, then ``{target}_lower`` and
-            ``{target}_upper`` when ``level`` is set.
+            ``{target}_upper`` when the constructor's ``level`` is set, then the
+            columns of ``quantiles`` or ``level``.
         """
         check_is_fitted(self, "estimator_")
         if isinstance(history, numbers.Integral) and not isinstance(history, bool):
@@ -329,18 +355,21 @@ class Forecaster(BaseEstimator):
             history, horizon = None, history
         steps = self._steps(horizon)
         if history is None:
-            base = self.history_
-            if covariates is not None:
-                base = attach_covariates(
-                    base,
-                    covariates,
-                    self._layout(),
-                    expected=self.covariate_columns_,
-                )
+            base = self._base(covariates)
         else:
             base = self._read_new(history, covariates)
+        if quantiles is not None or level is not None:
+            # Checked before the point forecast, so a bad request costs nothing.
+            requested_quantiles(quantiles, level)
+            check_probabilistic(self.estimator_, "give quantiles or levels")
         paths = self.forecast_paths(base, base.lengths[:, None], steps)
-        return paths.to_frame(self.id_col)
+        frame = paths.to_frame(self.id_col)
+        if quantiles is None and level is None:
+            return frame
+        bands = self._quantile_frame(
+            base, steps, quantiles, level, n_paths, random_state, "auto", True
+        )
+        return frame.join(bands.drop(columns=list(self.target_columns_)))
 
     def forecast_paths(self, history, origins, steps=None, *, strict=True):
         """Forecasts of ``steps`` from many origins of a checked history.
@@ -771,9 +800,34 @@ class Forecaster(BaseEstimator):
         >>> bands.columns.tolist()
         ['load', 'load_lower_80', 'load_upper_80']
         """
-        from tsrnn.forecasting.sampling import quantile_frame
+        check_is_fitted(self, "estimator_")
+        steps = self._steps(horizon)
+        return self._quantile_frame(
+            self._base(covariates),
+            steps,
+            quantiles,
+            level,
+            n_paths,
+            random_state,
+            carry_state,
+            calibrated,
+        )
 
-        paths = self._sampled(n_paths, horizon, covariates, random_state, carry_state)
+    def _quantile_frame(
+        self,
+        base,
+        steps,
+        quantiles,
+        level,
+        n_paths,
+        random_state,
+        carry_state,
+        calibrated,
+    ):
+        """:meth:`predict_quantiles` from the end of the checked history ``base``."""
+        from tsrnn.forecasting.sampling import draw_paths, quantile_frame
+
+        paths = draw_paths(self, base, n_paths, steps, random_state, carry_state)
         corrections = self.quantile_corrections_ if calibrated else None
         adjust = None
         if corrections is not None:
@@ -781,7 +835,7 @@ class Forecaster(BaseEstimator):
                 raise ValueError(
                     f"`horizon` must be at most {corrections.shape[1]}, the steps "
                     "recalibrated in fit, to read recalibrated quantiles. Got "
-                    f"horizon={horizon!r}. Pass calibrated=False, or refit with a "
+                    f"horizon={steps!r}. Pass calibrated=False, or refit with a "
                     "longer horizon."
                 )
             adjust = partial(
@@ -800,12 +854,16 @@ class Forecaster(BaseEstimator):
 
         check_is_fitted(self, "estimator_")
         steps = self._steps(horizon)
-        base = self.history_
-        if covariates is not None:
-            base = attach_covariates(
-                base, covariates, self._layout(), expected=self.covariate_columns_
-            )
+        base = self._base(covariates)
         return draw_paths(self, base, n_paths, steps, random_state, carry_state)
+
+    def _base(self, covariates) -> History:
+        """The history seen in fit, with new future ``covariates`` if given."""
+        if covariates is None:
+            return self.history_
+        return attach_covariates(
+            self.history_, covariates, self._layout(), expected=self.covariate_columns_
+        )
 
     def sequence_scores(self, history=None, *, covariates=None):
         """Negative log-likelihood of every observed step: an anomaly score.
