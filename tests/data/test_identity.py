@@ -53,6 +53,10 @@ def test_a_global_model_with_series_identity_forecasts_each_series_own_step(
     )
     assert aware_error.max() < 0.1
     assert blind_error.min() > 0.5  # without identity it cannot know the sign
+    # The built-in option does the same with no covariate frame to build.
+    built_in = Forecaster(Ridge(alpha=1e-6), series_identity=True, **common)
+    forecast = built_in.fit(opposite_drifts).predict()["y"].to_numpy()
+    assert np.abs(forecast - expected).max() < 0.1
 
 
 def test_series_covariates_are_one_hot_and_extend_each_series(opposite_drifts):

@@ -230,7 +230,8 @@ class RecurrentSpec:
     and masked; ``None`` leaves them to the seasonal naive fallback. ``cell``
     is the recurrent cell (``"gru"`` or ``"lstm"``), ``learning_rate`` Adam's,
     and ``budget`` multiplies the training steps (the tuned candidate of
-    :mod:`tsrnn.forecasting.tuning` searches these).
+    :mod:`tsrnn.forecasting.tuning` searches these). ``identity`` adds each
+    series' one-hot identity (``Forecaster(series_identity=True)``).
     """
 
     name: str
@@ -246,6 +247,7 @@ class RecurrentSpec:
     level: str = "last"
     learning_rate: float = 1e-3
     budget: float = 1.0
+    identity: bool = False
 
 
 RECURRENT = (
@@ -375,6 +377,7 @@ class _Recurrent:
                 transforms=transforms,
                 id_col=history.panel.id_name,
                 time_col=history.panel.time_name,
+                series_identity=spec.identity,
             )
             with warnings.catch_warnings():
                 # The short series are counted by the leaderboard instead.

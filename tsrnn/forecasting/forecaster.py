@@ -64,13 +64,19 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from tsrnn.core.quantiles import requested_quantiles
-from tsrnn.core.validation import check_int
+from tsrnn.core.validation import check_int, plain
 from tsrnn.data.windower import Windower
 from tsrnn.estimators.capabilities import forecasting_tags
 from tsrnn.exceptions import DataWarning
-from tsrnn.forecasting import intervals, padding, recalibration
+from tsrnn.forecasting import intervals, padding, recalibration, static
 from tsrnn.forecasting.forecasts import Forecasts
-from tsrnn.forecasting.history import History, Layout, attach_covariates, read_history
+from tsrnn.forecasting.history import (
+    History,
+    Layout,
+    attach_covariates,
+    attach_static,
+    read_history,
+)
 from tsrnn.forecasting.panel_transforms import SeriesTransforms
 from tsrnn.forecasting.sampling import check_probabilistic
 from tsrnn.forecasting.strategies import strategy_for
@@ -150,6 +156,11 @@ class Forecaster(BaseEstimator):
         forecast whose input rows hold NaN raises.
     scale_by : {"global", "series"}, default="global"
         With ``scaler``: one scaler for all series, or one per series.
+    series_identity : bool, default=False
+        Many series only: add one-hot columns ``series=<id>`` saying which
+        series each row belongs to, static covariates that let a global
+        network learn an embedding of every series. See
+        :mod:`tsrnn.forecasting.static`.
 
     Attributes
     ----------
@@ -160,6 +171,12 @@ class Forecaster(BaseEstimator):
     target_columns_ : tuple of str
     covariate_columns_ : tuple of str
         Columns of ``covariates`` seen in fit, in order.
+    static_columns_ : tuple of str
+        Static input columns: those of ``static_covariates``, then the
+        identity columns of ``series_identity``.
+    static_covariates_ : DataFrame or None
+        The static covariates seen in fit, one row per series (as given,
+        before standardization).
     series_ids_ : list
         Series ids (``[0]`` for one wide series).
     freq_ : pandas.DateOffset
@@ -222,6 +239,7 @@ class Forecaster(BaseEstimator):
         fill_missing=None,
         nan_policy="raise",
         scale_by="global",
+        series_identity=False,
     ):
         self.estimator = estimator
         self.input_width = input_width
@@ -243,32 +261,40 @@ class Forecaster(BaseEstimator):
         self.fill_missing = fill_missing
         self.nan_policy = nan_policy
         self.scale_by = scale_by
+        self.series_identity = series_identity
 
     # ------------------------------------------------------------------ public
 
-    def read(self, y, covariates=None) -> History:
-        """Check ``y`` and ``covariates`` once, as ``fit`` does; the History.
+    def read(self, y, covariates=None, static_covariates=None) -> History:
+        """Check ``y`` and the covariates once, as ``fit`` does; the History.
 
         ``fit``, ``predict`` and :meth:`forecast_paths` accept the returned
         :class:`~tsrnn.forecasting.history.History` in place of frames, so
-        backtests cut folds from one reading. Neither input is modified.
+        backtests cut folds from one reading. No input is modified.
         """
         self._check_params()
         if isinstance(y, History):
-            return y
+            if static_covariates is not None:
+                raise TypeError(
+                    "`static_covariates` must be given with a frame, not a "
+                    "History: a History holds its static covariates already. "
+                    "Pass them to read()."
+                )
+            return self._with_static(y, None)
         if self.id_col is None and isinstance(y, pd.Series | pd.DataFrame):
             # Too short to window: say so before the reader asks for a freq.
             need = self._need_fit(self._n_lost)
             self._check_length([len(y)], "history", need)
-        return read_history(
+        history = read_history(
             y,
             covariates,
             self._layout(),
             target=self.target,
             future_covariates=tuple(self.future_covariates or ()),
         )
+        return self._with_static(history, static_covariates)
 
-    def fit(self, y, covariates=None):
+    def fit(self, y, covariates=None, static_covariates=None):
         """Fit on the whole history ``y`` (and ``covariates``); return ``self``.
 
         Parameters
@@ -280,8 +306,13 @@ class Forecaster(BaseEstimator):
         covariates : DataFrame, default=None
             Extra inputs on the same time grid (long, with ``id_col``, for a long
             history); rows beyond the history are the known future. Not modified.
+        static_covariates : DataFrame, default=None
+            Many series only: one row per series (indexed by the series ids,
+            or with ``id_col``), numeric columns the model reads on every row
+            and every future step; standardized across the series. See
+            :mod:`tsrnn.forecasting.static`. Not modified.
         """
-        history = self.read(y, covariates)  # checks the parameters too
+        history = self.read(y, covariates, static_covariates)  # checks params
         self._fit_history(history)
         need = self._need_fit(self._n_lost)
         if self._level is not None:
@@ -300,6 +331,7 @@ class Forecaster(BaseEstimator):
         *,
         horizon=None,
         covariates=None,
+        static_covariates=None,
         quantiles=None,
         level=None,
         n_paths=1000,
@@ -322,6 +354,10 @@ class Forecaster(BaseEstimator):
         covariates : DataFrame, default=None
             Future covariates over the forecast steps (and past covariates over
             the history, when ``history`` is given). Not modified.
+        static_covariates : DataFrame, default=None
+            With a ``history``: static covariates of its series, as in
+            :meth:`fit` (same columns); series left out keep their values
+            from fit. Not modified.
         quantiles : sequence of float, default=None
             With an estimator that forecasts a distribution: also the columns
             ``{target}_q{q}`` of these levels in (0, 1), strictly increasing,
@@ -355,9 +391,15 @@ class Forecaster(BaseEstimator):
             history, horizon = None, history
         steps = self._steps(horizon)
         if history is None:
+            if static_covariates is not None:
+                raise ValueError(
+                    "`static_covariates` must come with a `history`: the "
+                    "history seen in fit keeps the values seen in fit. Pass "
+                    "predict(history, static_covariates=...)."
+                )
             base = self._base(covariates)
         else:
-            base = self._read_new(history, covariates)
+            base = self._read_new(history, covariates, static_covariates)
         if quantiles is not None or level is not None:
             # Checked before the point forecast, so a bad request costs nothing.
             requested_quantiles(quantiles, level)
@@ -448,10 +490,11 @@ class Forecaster(BaseEstimator):
             body = self._chains.transform(history)
         ahead = self._strategy.ahead(steps, self._horizon)
         known = None
-        if self.future_covariates:
+        columns = self._known_columns()
+        if columns:
             known = history.known_inputs(
                 list(zip(ks.tolist(), ps.tolist(), strict=True)),
-                list(self.future_covariates),
+                columns,
                 ahead,
                 steps,
                 strict=strict,
@@ -508,11 +551,12 @@ class Forecaster(BaseEstimator):
         self._transforms = check_transforms(self.transforms)
         self._n_lost = SeriesTransforms(self._transforms).n_lost
         self._level = intervals.check_level(self.level)
-        if not isinstance(self.recalibrate, bool | np.bool_):
-            raise TypeError(
-                "`recalibrate` must be True or False. Got "
-                f"recalibrate={self.recalibrate!r}."
-            )
+        for name in ("recalibrate", "series_identity"):
+            if not isinstance(getattr(self, name), bool | np.bool_):
+                raise TypeError(
+                    f"`{name}` must be True or False. Got "
+                    f"{name}={getattr(self, name)!r}."
+                )
         if self.estimator is None or not callable(getattr(self.estimator, "fit", None)):
             raise TypeError(
                 "`estimator` must be a regressor with fit and predict. Got "
@@ -595,6 +639,8 @@ class Forecaster(BaseEstimator):
         targets = list(history.targets)
         self._chains = SeriesTransforms(self._transforms).fit(history)
         future = tuple(self.future_covariates or ())
+        if self._strategy.name != "direct":  # static values are known ahead
+            future = (*future, *history.static)
         past = tuple(c for c in history.covariates if c not in future)
         self.windower_ = Windower(
             self._width,
@@ -616,7 +662,9 @@ class Forecaster(BaseEstimator):
         self._strategy.check_inputs(self.windower_.future_columns_, past)
         self.estimator_ = self._strategy.fit(self.estimator, windows)
         self.target_columns_ = history.targets
-        self.covariate_columns_ = history.covariates
+        self.covariate_columns_ = history.dynamic
+        self.static_columns_ = history.static
+        self.static_covariates_ = self._static_table(history)
         self.series_ids_ = history.ids.tolist()
         self.freq_ = history.panel.freq
         self.n_features_in_ = windows.X.shape[-1]
@@ -654,21 +702,121 @@ class Forecaster(BaseEstimator):
         keep = np.setdiff1d(np.arange(len(history.lengths)), short)
         return history.cut(0, history.lengths[keep], series=keep)
 
-    def _read_fitted(self, history, covariates) -> History:
+    def _read_fitted(self, history, covariates, static_covariates=None) -> History:
         """A history given after fit, checked against the one seen in fit."""
         if isinstance(history, History):
             return history
         layout = self._layout()
-        return read_history(
+        base = read_history(
             history, covariates, layout, target=self.target, fitted=self.history_
         )
+        return self._with_fitted_static(base, static_covariates)
 
-    def _read_new(self, history, covariates) -> History:
+    def _read_new(self, history, covariates, static_covariates=None) -> History:
         """A history given to ``predict``: read, and long enough to forecast."""
-        base = self._read_fitted(history, covariates)
+        base = self._read_fitted(history, covariates, static_covariates)
         fewest = (1 if getattr(self, "_pads", False) else self._width) + self._n_lost
         self._check_length(base.lengths, "predict", fewest, base)
         return base
+
+    # ------------------------------------------------------ static covariates
+
+    def _with_static(self, history: History, frame) -> History:
+        """``history`` with the static columns of ``frame`` and the identity.
+
+        A History read before keeps its static columns; the identity is added
+        when ``series_identity`` asks for it and it has none yet.
+        """
+        has_identity = any(c.startswith(static.IDENTITY_PREFIX) for c in history.static)
+        if frame is None and (not self.series_identity or has_identity):
+            return history
+        if not history.long:
+            raise ValueError(
+                "`static_covariates` and `series_identity` need many series (a "
+                "long frame with id_col): one series has nothing to tell apart. "
+                "Leave them out, or pass id_col."
+            )
+        names, values = (), np.empty((len(history.ids), 0))
+        if frame is not None:
+            table = static.read_table(frame, id_col=self.id_col, taken=history.columns)
+            names, values = tuple(table.columns), static.rows_for(table, history.ids)
+        center, scale = static.standardizer(values)
+        if frame is None and history.n_static:  # kept, with their scaling
+            names = history.static
+            center, scale = history.static_scaling
+            values = history.static_values() * scale + center
+        if self.series_identity:
+            # Only series that give training windows learn their column.
+            trained = history.ids[history.lengths >= self._need_fit(self._n_lost)]
+            extra, onehot = static.identity(history.ids, trained)
+            names += extra
+            values = np.hstack([values, onehot])
+            center = np.concatenate([center, np.zeros(len(extra))])
+            scale = np.concatenate([scale, np.ones(len(extra))])
+        return attach_static(history, names, values, (center, scale))
+
+    def _with_fitted_static(self, base: History, frame) -> History:
+        """A new history with the static columns of fit (values by series id)."""
+        fitted = self.history_
+        if not fitted.n_static:
+            if frame is not None:
+                raise ValueError(
+                    "`static_covariates` must have been given in fit to be read "
+                    "in predict. Got static covariates for a forecaster fitted "
+                    "without them. Refit with fit(..., static_covariates=...)."
+                )
+            return base
+        table = self.static_covariates_
+        user = self.static_columns_[: 0 if table is None else table.shape[1]]
+        values = np.empty((len(base.ids), 0))
+        if user:
+            table = None
+            if frame is not None:
+                table = static.read_table(
+                    frame, id_col=self.id_col, taken=base.columns, expected=list(user)
+                )
+            values = static.rows_for(table, base.ids, self.static_covariates_)
+        elif frame is not None:
+            raise ValueError(
+                "`static_covariates` must have been given in fit to be read in "
+                "predict: this forecaster's only static columns are its "
+                "series_identity. Leave static_covariates out."
+            )
+        if self.series_identity:
+            unseen = ~pd.Index(base.ids).isin(self.series_ids_)
+            if unseen.any():
+                raise ValueError(
+                    "The history must hold only series seen in fit with "
+                    "series_identity=True: a new series has no learned identity. "
+                    f"Got series {plain(base.ids[np.flatnonzero(unseen)[0]])!r}. "
+                    "Refit on a history that includes it."
+                )
+            # The identity columns of fit: a row of the fitted history's.
+            rows = pd.Index(fitted.ids).get_indexer(pd.Index(base.ids))
+            values = np.hstack([values, fitted.static_values()[rows, len(user) :]])
+        return attach_static(base, self.static_columns_, values, fitted.static_scaling)
+
+    def _static_table(self, history: History):
+        """The static covariates of the fitted series as given, or None."""
+        identity = [c.startswith(static.IDENTITY_PREFIX) for c in history.static]
+        n_identity = sum(identity) if self.series_identity else 0
+        n_user = history.n_static - n_identity
+        if not n_user:
+            return None
+        center, scale = (a[:n_user] for a in history.static_scaling)
+        raw = history.static_values()[:, :n_user] * scale + center
+        return pd.DataFrame(
+            raw,
+            index=pd.Index(history.ids, name=self.id_col),
+            columns=list(history.static[:n_user]),
+        )
+
+    def _known_columns(self) -> list:
+        """Covariates read over the forecast steps (calendar columns aside)."""
+        windower = self.windower_
+        return [
+            c for c in windower.future_columns_ if c not in windower.calendar_columns_
+        ]
 
     def _steps(self, horizon) -> int:
         steps = check_int("horizon", self.horizon if horizon is None else horizon)

@@ -22,7 +22,7 @@ from tsrnn.core.validation import plain, series_label
 from tsrnn.data import panel as panels
 from tsrnn.data.spec import check_spec
 
-__all__ = ["History", "Layout", "attach_covariates", "read_history"]
+__all__ = ["History", "Layout", "attach_covariates", "attach_static", "read_history"]
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,21 @@ class History:
         history rows and the known-future rows after them.
     long : bool
         Whether the caller's frame was long (many series, named by ``id_col``).
+    n_static : int
+        The last ``n_static`` columns are static covariates: one value per
+        series on every row, known at every future step too (see
+        :mod:`tsrnn.forecasting.static`); they have no timeline.
+    static_scaling : tuple or None
+        ``(center, scale)`` of the static columns: the panel holds
+        ``(value - center) / scale``.
     """
 
     panel: panels.Panel
     n_targets: int
     timelines: tuple | None
     long: bool
+    n_static: int = 0
+    static_scaling: tuple | None = None
 
     @property
     def targets(self) -> tuple:
@@ -68,7 +77,23 @@ class History:
 
     @property
     def covariates(self) -> tuple:
+        """Every input column that is not a target: dynamic, then static."""
         return self.panel.columns[self.n_targets :]
+
+    @property
+    def dynamic(self) -> tuple:
+        """Covariates that vary in time (the columns of the caller's covariates)."""
+        return self.covariates[: len(self.covariates) - self.n_static]
+
+    @property
+    def static(self) -> tuple:
+        """Static covariates: one value per series, on every row."""
+        return self.covariates[len(self.covariates) - self.n_static :]
+
+    def static_values(self) -> np.ndarray:
+        """(n_series, n_static) standardized static values, one row per series."""
+        first = self.panel.data[self.panel.bounds[:-1]]
+        return first[:, first.shape[1] - self.n_static :]
 
     @property
     def ids(self) -> np.ndarray:
@@ -125,31 +150,47 @@ class History:
         dict
             ``series id -> ndarray (ahead, len(columns))``.
         """
-        index = [self.covariates.index(c) for c in columns]
+        static = [self.static.index(c) if c in self.static else -1 for c in columns]
+        static = np.array(static, dtype=int)
+        is_static = static >= 0
+        dynamic = [c for c, s in zip(columns, is_static, strict=True) if not s]
+        index = [self.covariates.index(c) for c in dynamic]
         out = {}
         for k, p in members:
-            stamp = self.panel.times[self.panel.bounds[k] + p - 1]
-            local = self.panel.local_index(np.array([stamp]))[0]
-            grid = pd.date_range(local, periods=gap + ahead + 1, freq=self.panel.freq)
-            grid = grid[1 + gap :]
-            utc = grid if grid.tz is None else grid.tz_convert("UTC").tz_localize(None)
-            wanted = utc.as_unit("ns").to_numpy()
-            times, values = self.timelines[k]
-            pos, found = _find(times, wanted)
-            block = np.where(found[:, None], values[pos][:, index], np.nan)
-            missing = np.isnan(block[:steps]).any(axis=1)
-            if strict and missing.any():
-                raise ValueError(
-                    f"`covariates` must cover the {steps} forecast steps"
-                    f"{self.label(k)} for the future covariates {list(columns)}. "
-                    f"Got no value at {grid[int(np.flatnonzero(missing)[0])]}. "
-                    f"Pass covariates up to {grid[steps - 1]} to predict."
+            # Static columns hold the series' one value at every step.
+            row = self.panel.data[self.panel.bounds[k]]
+            block = np.empty((ahead, len(columns)))
+            block[:, is_static] = row[len(row) - self.n_static + static[is_static]]
+            if dynamic:
+                block[:, ~is_static] = self._known_block(
+                    k, p, dynamic, index, ahead, steps, strict=strict, gap=gap
                 )
-            last = self.panel.data[self.panel.bounds[k] + p - 1]
-            last = last[[self.n_targets + c for c in index]]
-            filled = pd.DataFrame(np.vstack([last, block])).ffill().to_numpy()
-            out[self.ids[k]] = filled[1:]
+            out[self.ids[k]] = block
         return out
+
+    def _known_block(self, k, p, columns, index, ahead, steps, *, strict, gap):
+        """Values of the dynamic covariates ``columns`` (positions ``index``)."""
+        stamp = self.panel.times[self.panel.bounds[k] + p - 1]
+        local = self.panel.local_index(np.array([stamp]))[0]
+        grid = pd.date_range(local, periods=gap + ahead + 1, freq=self.panel.freq)
+        grid = grid[1 + gap :]
+        utc = grid if grid.tz is None else grid.tz_convert("UTC").tz_localize(None)
+        wanted = utc.as_unit("ns").to_numpy()
+        times, values = self.timelines[k]
+        pos, found = _find(times, wanted)
+        block = np.where(found[:, None], values[pos][:, index], np.nan)
+        missing = np.isnan(block[:steps]).any(axis=1)
+        if strict and missing.any():
+            raise ValueError(
+                f"`covariates` must cover the {steps} forecast steps"
+                f"{self.label(k)} for the future covariates {list(columns)}. "
+                f"Got no value at {grid[int(np.flatnonzero(missing)[0])]}. "
+                f"Pass covariates up to {grid[steps - 1]} to predict."
+            )
+        last = self.panel.data[self.panel.bounds[k] + p - 1]
+        last = last[[self.n_targets + c for c in index]]
+        filled = pd.DataFrame(np.vstack([last, block])).ffill().to_numpy()
+        return filled[1:]
 
 
 def read_history(
@@ -187,14 +228,14 @@ def read_history(
         panel=panel, n_targets=len(targets), timelines=None, long=layout.long
     )
     if covariates is not None:
-        expected = None if fitted is None else fitted.covariates
+        expected = None if fitted is None else fitted.dynamic
         return attach_covariates(
             history, covariates, layout, expected=expected, future=future_covariates
         )
-    if fitted is not None and fitted.covariates:
+    if fitted is not None and fitted.dynamic:
         raise ValueError(
             "`covariates` must be given: the forecaster was fitted with "
-            f"covariates {list(fitted.covariates)}. Pass "
+            f"covariates {list(fitted.dynamic)}. Pass "
             "predict(..., covariates=frame) with these columns."
         )
     if fitted is None and future_covariates:
@@ -212,7 +253,8 @@ def attach_covariates(
 
     Every history row needs a value of every covariate; rows after the history
     are kept as the known future. ``expected`` are the covariate columns seen in
-    fit (None while fitting, then ``future`` must name covariates).
+    fit (None while fitting, then ``future`` must name covariates). Static
+    columns of ``history`` are kept, after the new ones.
     """
     if not isinstance(covariates, pd.DataFrame):
         raise TypeError(
@@ -220,6 +262,7 @@ def attach_covariates(
             f"{type(covariates).__name__}."
         )
     targets = history.targets
+    static = history.static
     columns = [
         c for c in covariates.columns if c not in (layout.id_col, layout.time_col)
     ]
@@ -271,16 +314,38 @@ def attach_covariates(
                 f"`covariates` must cover the history{history.label(k)}. Got no "
                 f"value at {stamp}. Pass covariates for every history timestamp."
             )
-        blocks.append(
-            np.hstack([base.data[base.series(k), : len(targets)], values[pos]])
-        )
+        rows = base.data[base.series(k)]
+        kept = rows[:, rows.shape[1] - len(static) :]
+        blocks.append(np.hstack([rows[:, : len(targets)], values[pos], kept]))
         timelines.append((times, values))
     panel = replace(
         base,
         data=np.concatenate(blocks),
-        columns=(*targets, *columns),
+        columns=(*targets, *columns, *static),
     )
     return replace(history, panel=panel, timelines=tuple(timelines))
+
+
+def attach_static(history: History, names, values, scaling) -> History:
+    """``history`` with static columns ``names`` appended on every row.
+
+    ``values`` (n_series, len(names)) are the raw values of each series (in the
+    order of ``history.ids``); ``scaling`` ``(center, scale)`` standardizes them.
+    Replaces static columns ``history`` already had.
+    """
+    center, scale = (np.asarray(a, dtype=np.float64) for a in scaling)
+    standardized = (np.asarray(values, dtype=np.float64) - center) / scale
+    base = history.panel
+    kept = base.data[:, : base.data.shape[1] - history.n_static]
+    rows = np.repeat(standardized, np.diff(base.bounds), axis=0)
+    panel = replace(
+        base,
+        data=np.hstack([kept, rows]),
+        columns=(*base.columns[: kept.shape[1]], *names),
+    )
+    return replace(
+        history, panel=panel, n_static=len(names), static_scaling=(center, scale)
+    )
 
 
 def _find(times: np.ndarray, wanted: np.ndarray):
