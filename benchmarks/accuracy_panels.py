@@ -122,6 +122,8 @@ VARIANTS = {
         "batch": 256,
         "steps": 2000,
     },
+    "direct with series identity": {"strategy": "direct", "identity": True},
+    "recursive with series identity": {"strategy": "recursive", "identity": True},
 }
 # Measured with ``--validate`` (seed 0), 2026-12-01, while other jobs shared the
 # 2 cores: validation MASE per panel (M1 monthly, tourism monthly, tourism

@@ -111,6 +111,19 @@ def test_a_new_history_reads_the_fitted_values_and_may_change_them(
     assert not np.allclose(changed.loc["M2"], part.loc["M2"])
 
 
+def test_a_history_read_without_static_columns_gets_those_of_fit(monthly_panel, sizes):
+    forecaster = _forecaster(series_identity=True)
+    forecaster.fit(monthly_panel, static_covariates=sizes)
+    bare = Forecaster(Ridge(), id_col="id", time_col="date").read(monthly_panel)
+    assert bare.n_static == 0
+    paths = forecaster.forecast_paths(bare, bare.lengths[:, None], 6)
+    expected = forecaster.predict()["value"].to_numpy()
+    np.testing.assert_allclose(paths.values[..., 0].ravel(), expected)
+    # A History handed to fit gets the identity too.
+    refit = _forecaster(series_identity=True).fit(bare)
+    assert len(refit.static_columns_) == 8
+
+
 def test_series_identity_tells_series_apart_and_survives_pickling(monthly_panel):
     forecaster = _forecaster(series_identity=True).fit(monthly_panel)
     assert forecaster.static_covariates_ is None

@@ -442,6 +442,7 @@ class Forecaster(BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         steps = self._steps(steps)
+        history = self._with_fitted_static(history, None)
         body = self._chains.transform(history)
         all_ks, all_ps, all_ranks = _origin_ranks(origins)
         parts = []
@@ -487,6 +488,7 @@ class Forecaster(BaseEstimator):
             The windows and, when some were padded, every window's pad size.
         """
         if body is None:
+            history = self._with_fitted_static(history, None)
             body = self._chains.transform(history)
         ahead = self._strategy.ahead(steps, self._horizon)
         known = None
@@ -705,7 +707,7 @@ class Forecaster(BaseEstimator):
     def _read_fitted(self, history, covariates, static_covariates=None) -> History:
         """A history given after fit, checked against the one seen in fit."""
         if isinstance(history, History):
-            return history
+            return self._with_fitted_static(history, static_covariates)
         layout = self._layout()
         base = read_history(
             history, covariates, layout, target=self.target, fitted=self.history_
@@ -756,8 +758,13 @@ class Forecaster(BaseEstimator):
         return attach_static(history, names, values, (center, scale))
 
     def _with_fitted_static(self, base: History, frame) -> History:
-        """A new history with the static columns of fit (values by series id)."""
+        """A new history with the static columns of fit (values by series id).
+
+        A History that already holds them is returned as it is.
+        """
         fitted = self.history_
+        if frame is None and base.static == fitted.static:
+            return base
         if not fitted.n_static:
             if frame is not None:
                 raise ValueError(
