@@ -147,6 +147,19 @@ def test_a_series_too_short_to_train_gets_no_identity(monthly_panel):
     assert len(forecaster.predict().loc[ids[0]]) == 6  # still forecast
 
 
+def test_static_columns_too_large_for_memory_raise_before_fitting(
+    monthly_panel, monkeypatch
+):
+    from tsrnn.forecasting import static
+
+    # 8 identity columns on 24 rows of each of the 1,534 windows: 2.4 MB.
+    monkeypatch.setattr(static, "MAX_BYTES", 1_000_000)
+    with pytest.raises(ValueError, match=r"8 columns \(8 of series_identity\)"):
+        _forecaster(series_identity=True).fit(monthly_panel)
+    monkeypatch.setattr(static, "MAX_BYTES", 3_000_000)
+    _forecaster(series_identity=True).fit(monthly_panel)
+
+
 def test_sampled_paths_read_the_static_columns(monthly_panel, sizes):
     model = RNNRegressor(distribution="normal", **FAST)
     forecaster = _forecaster(model, strategy="recursive", series_identity=True)

@@ -661,6 +661,8 @@ class Forecaster(BaseEstimator):
         )
         body = self._chains.transform(training)
         windows = self.windower_.fit(body).transform(body)
+        if history.n_static:
+            static.check_size(len(windows), self._width, history.static)
         self._strategy.check_inputs(self.windower_.future_columns_, past)
         self.estimator_ = self._strategy.fit(self.estimator, windows)
         self.target_columns_ = history.targets

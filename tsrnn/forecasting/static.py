@@ -23,8 +23,10 @@ every row of the series' windows and are known at every future step.
     embedding table of ``3 * units`` dimensions for a GRU). A series too short
     to train on gets all-zero identity columns (no learned offset), and a
     series not seen in fit cannot be forecast with its identity. One column
-    per series makes the first layer's input projection grow with the panel:
-    for many thousands of series, stream windows with
+    per series makes the first layer's input projection grow with the panel,
+    and every training window carries the columns on each row: a fit whose
+    static columns would take more than ``MAX_BYTES`` (1 GiB) of windows
+    raises before it starts. For hundreds of long series, stream windows with
     ``ParquetWindower.dataset(series_index=True)`` to a model with an
     embedding layer instead.
 
@@ -43,9 +45,22 @@ import pandas as pd
 from tsrnn.core.validation import plain
 from tsrnn.forecasting.history import check_columns
 
-__all__ = ["IDENTITY_PREFIX", "identity", "read_table", "rows_for", "standardizer"]
+__all__ = [
+    "IDENTITY_PREFIX",
+    "MAX_BYTES",
+    "check_size",
+    "identity",
+    "read_table",
+    "rows_for",
+    "standardizer",
+]
 
 IDENTITY_PREFIX = "series="
+# Most bytes the static columns may add to the training windows (float64,
+# windows x input_width x static columns): 1 GiB. The windows are materialized
+# a few times over in fitting, so more runs out of memory on a laptop; raise it
+# on a machine with the memory.
+MAX_BYTES = 2**30
 
 
 def read_table(frame, *, id_col, taken=(), expected=None) -> pd.DataFrame:
@@ -135,6 +150,26 @@ def rows_for(table: pd.DataFrame, ids, fallback=None) -> np.ndarray:
             "Add their rows."
         )
     return out
+
+
+def check_size(n_windows: int, width: int, names) -> None:
+    """Raise when the static columns ``names`` make the windows too large.
+
+    Each static column is repeated on every row of every training window; for
+    ``series_identity`` over hundreds of series that is gigabytes.
+    """
+    size = n_windows * width * len(names) * 8
+    if size <= MAX_BYTES:
+        return
+    identity = sum(str(c).startswith(IDENTITY_PREFIX) for c in names)
+    raise ValueError(
+        f"The static columns must fit in memory: {len(names)} columns "
+        f"({identity} of series_identity) repeated on the {width} rows of "
+        f"{n_windows:,} training windows take {size / 2**30:.1f} GiB, over "
+        f"tsrnn.forecasting.static.MAX_BYTES ({MAX_BYTES / 2**30:.1f} GiB). Leave "
+        "series_identity out (or fit fewer series), shorten input_width, or "
+        "raise MAX_BYTES on a machine with the memory."
+    )
 
 
 def standardizer(values: np.ndarray) -> tuple:
