@@ -123,6 +123,10 @@ VARIANTS = {
         "steps": 2000,
     },
     "direct with series identity": {"strategy": "direct", "identity": True},
+    "direct with smoothed seasonality": {
+        "strategy": "direct",
+        "seasonality": "smoothed",
+    },
     "recursive with series identity": {"strategy": "recursive", "identity": True},
 }
 # Measured with ``--validate`` (seed 0), 2026-12-01, while other jobs shared the

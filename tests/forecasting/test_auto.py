@@ -446,6 +446,59 @@ def test_seasonal_log_inverts_exactly_on_real_series(shared_data):
     assert np.ptp(seasonal_profile(z[0], 12)) < 0.05 * before
 
 
+def test_smoothed_seasonality_inverts_its_own_rows_on_real_series(shared_data):
+    from tsrnn.forecasting.seasonality import SmoothedSeasonalLog
+
+    frame = pd.read_csv(shared_data / "forecasting" / "tourism_monthly.csv")
+    ids = frame["id"].unique()[:20]
+    series = [frame.loc[frame["id"] == i, "value"].to_numpy() for i in ids]
+    series.append(np.random.default_rng(0).normal(100, 1, 120))  # not seasonal
+    norm = SmoothedSeasonalLog(12).fit(series)
+    assert norm.seasonal_[:20].mean() > 0.5 and not norm.seasonal_[-1]
+    assert np.isnan(norm.alpha_[-1]) and (norm.before_[-1] == 0).all()
+    z = norm.transform(series)
+    # Within a season of the origin, a forecast is deseasonalized by the same
+    # estimates its rows were: the inverse is exact.
+    tails = np.stack([values[-6:] for values in z])
+    origins = [len(values) - 6 for values in series]
+    expected = np.stack([values[-6:] for values in series])
+    np.testing.assert_allclose(norm.inverse(tails, origins), expected, rtol=1e-9)
+    k = int(np.flatnonzero(norm.seasonal_)[0])
+    before = np.ptp(seasonal_profile(np.log(series[k]), 12))
+    assert np.ptp(seasonal_profile(z[k], 12)) < 0.1 * before
+    with pytest.raises(ValueError, match="must get the series it was fitted on"):
+        norm.transform([s[:-1] for s in series])
+
+
+def test_smoothed_seasonality_reads_no_row_before_deseasonalizing_it():
+    from tsrnn.forecasting.seasonality import _smooth
+
+    t = np.arange(60)
+    z = np.sin(2 * np.pi * t / 12) + 0.01 * t
+    changed = z.copy()
+    changed[40:] += 5.0  # rows 40 on
+    initial = seasonal_profile(z[:36], 12)[None]
+    weights = np.array([[0.1]]), np.array([[0.2]])
+    _, before, _ = _smooth([z], initial, 12, *weights, paths=True)
+    _, moved, _ = _smooth([changed], initial, 12, *weights, paths=True)
+    np.testing.assert_array_equal(before[0][:41], moved[0][:41])
+    assert not np.allclose(before[0][41:], moved[0][41:])
+
+
+def test_smoothed_seasonality_follows_a_pattern_that_grows():
+    from tsrnn.forecasting.seasonality import SmoothedSeasonalLog
+
+    t = np.arange(120)
+    amplitude = np.where(t < 60, 0.1, 0.3)
+    y = 100 * np.exp(amplitude * np.sin(2 * np.pi * t / 12))
+    truth = 0.3 * np.sin(2 * np.pi * np.arange(120, 132) / 12)
+    smoothed = np.log(
+        SmoothedSeasonalLog(12).fit([y]).inverse(np.zeros((1, 12)), [120])
+    )
+    classical = np.log(SeasonalLog(12).fit([y]).inverse(np.zeros((1, 12)), [120]))
+    assert np.abs(smoothed - truth).max() < 0.5 * np.abs(classical - truth).max()
+
+
 def test_warnings_are_narrow(quarterly):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -44,7 +44,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from tsrnn.exceptions import DataWarning
-from tsrnn.forecasting.seasonality import SeasonalLog
+from tsrnn.forecasting.seasonality import SeasonalLog, SmoothedSeasonalLog
 
 __all__ = [
     "BASELINES",
@@ -232,6 +232,9 @@ class RecurrentSpec:
     and ``budget`` multiplies the training steps (the tuned candidate of
     :mod:`tsrnn.forecasting.tuning` searches these). ``identity`` adds each
     series' one-hot identity (``Forecaster(series_identity=True)``).
+    ``seasonality`` (direct) is ``"classical"`` (one profile per series,
+    :class:`~tsrnn.forecasting.seasonality.SeasonalLog`) or ``"smoothed"``
+    (a profile that evolves by exponential smoothing, ``SmoothedSeasonalLog``).
     """
 
     name: str
@@ -248,6 +251,7 @@ class RecurrentSpec:
     learning_rate: float = 1e-3
     budget: float = 1.0
     identity: bool = False
+    seasonality: str = "classical"
 
 
 RECURRENT = (
@@ -328,7 +332,10 @@ class _Recurrent:
         kept = history.panel.take(0, lengths[self.trained_], series=self.trained_)
         transforms = None
         if spec.strategy == "direct":
-            self.normalizer_ = SeasonalLog(season if spec.deseasonalize else 1).fit(
+            normalizer = (
+                SmoothedSeasonalLog if spec.seasonality == "smoothed" else SeasonalLog
+            )
+            self.normalizer_ = normalizer(season if spec.deseasonalize else 1).fit(
                 [self.series_[k] for k in self.trained_]
             )
             data = kept.data.copy()
