@@ -36,8 +36,8 @@ choices to make, and scores the forecasts on the competition's own test part.
    seasonal naive with drift), statsforecast's AutoETS and AutoTheta when
    statsforecast is installed, and **global recurrent networks** trained on
    all series at once (a direct GRU on log-deseasonalized, window-normalized
-   series, in the manner of ES-RNN; a recursive GRU on seasonally differenced
-   logs);
+   series, in the manner of ES-RNN, each series' seasonal profile evolving by
+   exponential smoothing; a recursive GRU on seasonally differenced logs);
 2. scores each on **rolling-origin folds of the training history** (the last
    8 quarters of every series held out, then the 8 before), by MASE;
 3. combines the best into an **ensemble**, chosen on the same folds, and never

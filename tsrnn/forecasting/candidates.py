@@ -23,8 +23,9 @@ history. Three families:
     global recurrent networks over the whole panel, through
     :class:`~tsrnn.forecasting.forecaster.Forecaster`:
 
-    - ``gru_direct``: every series log-transformed and deseasonalized
-      (:class:`~tsrnn.forecasting.seasonality.SeasonalLog`), a GRU reads a
+    - ``gru_direct``: every series log-transformed and deseasonalized by a
+      seasonal profile that evolves by exponential smoothing
+      (:class:`~tsrnn.forecasting.seasonality.SmoothedSeasonalLog`), a GRU reads a
       window in which the level of its last value is subtracted
       (``instance_norm``) and forecasts the whole horizon at once;
     - ``gru_recursive``: ``Log``, seasonal ``Difference`` and per-series
@@ -232,9 +233,10 @@ class RecurrentSpec:
     and ``budget`` multiplies the training steps (the tuned candidate of
     :mod:`tsrnn.forecasting.tuning` searches these). ``identity`` adds each
     series' one-hot identity (``Forecaster(series_identity=True)``).
-    ``seasonality`` (direct) is ``"classical"`` (one profile per series,
-    :class:`~tsrnn.forecasting.seasonality.SeasonalLog`) or ``"smoothed"``
-    (a profile that evolves by exponential smoothing, ``SmoothedSeasonalLog``).
+    ``seasonality`` (direct) is ``"smoothed"`` (a profile that evolves by
+    exponential smoothing, ``SmoothedSeasonalLog``; the default, chosen on
+    validation) or ``"classical"`` (one profile per series,
+    :class:`~tsrnn.forecasting.seasonality.SeasonalLog`).
     """
 
     name: str
@@ -251,7 +253,7 @@ class RecurrentSpec:
     learning_rate: float = 1e-3
     budget: float = 1.0
     identity: bool = False
-    seasonality: str = "classical"
+    seasonality: str = "smoothed"
 
 
 RECURRENT = (
