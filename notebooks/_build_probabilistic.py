@@ -110,7 +110,9 @@ fig
         md(r"""
 ## Scoring the distribution
 
-Quantiles and intervals come off the paths with `predict_quantiles`. Against
+Quantiles and intervals come off the paths with `predict_quantiles`
+(`forecaster.predict(level=[80, 95])` gives the same bands beside `predict`'s
+point forecast, from the fitted history or a new one). Against
 the two held-out years we measure the coverage and width of the intervals,
 their MSIS (the M4 measure), and the CRPS of the paths (it equals the absolute
 error for a point forecast, so it compares with the MAE).
