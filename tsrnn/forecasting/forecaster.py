@@ -731,7 +731,7 @@ class Forecaster(BaseEstimator):
         A History read before keeps its static columns; the identity is added
         when ``series_identity`` asks for it and it has none yet.
         """
-        has_identity = any(c.startswith(static.IDENTITY_PREFIX) for c in history.static)
+        has_identity = static.n_identity(history.static) > 0
         if frame is None and (not self.series_identity or has_identity):
             return history
         if not history.long:
@@ -740,15 +740,17 @@ class Forecaster(BaseEstimator):
                 "long frame with id_col): one series has nothing to tell apart. "
                 "Leave them out, or pass id_col."
             )
-        names, values = (), np.empty((len(history.ids), 0))
         if frame is not None:
             table = static.read_table(frame, id_col=self.id_col, taken=history.columns)
             names, values = tuple(table.columns), static.rows_for(table, history.ids)
-        center, scale = static.standardizer(values)
-        if frame is None and history.n_static:  # kept, with their scaling
+            center, scale = static.standardizer(values)
+        elif history.n_static:  # a History read before: kept, with their scaling
             names = history.static
             center, scale = history.static_scaling
             values = history.static_values() * scale + center
+        else:
+            names, values = (), np.empty((len(history.ids), 0))
+            center = scale = np.empty(0)
         if self.series_identity:
             # Only series that give training windows learn their column.
             trained = history.ids[history.lengths >= self._need_fit(self._n_lost)]
@@ -775,8 +777,10 @@ class Forecaster(BaseEstimator):
                     "without them. Refit with fit(..., static_covariates=...)."
                 )
             return base
-        table = self.static_covariates_
-        user = self.static_columns_[: 0 if table is None else table.shape[1]]
+        fitted_table = self.static_covariates_
+        user = self.static_columns_[
+            : 0 if fitted_table is None else fitted_table.shape[1]
+        ]
         values = np.empty((len(base.ids), 0))
         if user:
             table = None
@@ -784,7 +788,7 @@ class Forecaster(BaseEstimator):
                 table = static.read_table(
                     frame, id_col=self.id_col, taken=base.columns, expected=list(user)
                 )
-            values = static.rows_for(table, base.ids, self.static_covariates_)
+            values = static.rows_for(table, base.ids, fitted_table)
         elif frame is not None:
             raise ValueError(
                 "`static_covariates` must have been given in fit to be read in "
@@ -807,8 +811,7 @@ class Forecaster(BaseEstimator):
 
     def _static_table(self, history: History):
         """The static covariates of the fitted series as given, or None."""
-        identity = [c.startswith(static.IDENTITY_PREFIX) for c in history.static]
-        n_identity = sum(identity) if self.series_identity else 0
+        n_identity = static.n_identity(history.static) if self.series_identity else 0
         n_user = history.n_static - n_identity
         if not n_user:
             return None

@@ -50,6 +50,7 @@ __all__ = [
     "MAX_BYTES",
     "check_size",
     "identity",
+    "n_identity",
     "read_table",
     "rows_for",
     "standardizer",
@@ -161,7 +162,7 @@ def check_size(n_windows: int, width: int, names) -> None:
     size = n_windows * width * len(names) * 8
     if size <= MAX_BYTES:
         return
-    identity = sum(str(c).startswith(IDENTITY_PREFIX) for c in names)
+    identity = n_identity(names)
     raise ValueError(
         f"The static columns must fit in memory: {len(names)} columns "
         f"({identity} of series_identity) repeated on the {width} rows of "
@@ -170,6 +171,11 @@ def check_size(n_windows: int, width: int, names) -> None:
         "series_identity out (or fit fewer series), shorten input_width, or "
         "raise MAX_BYTES on a machine with the memory."
     )
+
+
+def n_identity(names) -> int:
+    """How many of the static columns ``names`` are series_identity's."""
+    return sum(str(c).startswith(IDENTITY_PREFIX) for c in names)
 
 
 def standardizer(values: np.ndarray) -> tuple:
