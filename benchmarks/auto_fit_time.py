@@ -1,8 +1,14 @@
-"""AutoForecaster's wall time on a panel of ~1,000 real monthly series.
+"""AutoForecaster's wall time on a panel of 1,500 monthly series.
 
 The panel: the train rows of M1 monthly (617 series) and tourism monthly (366
-series) together, 983 monthly series of 12 to 309 rows, ids prefixed by their
-source. ``AutoForecaster(18, id_col="id", time_col="date", random_state=0)``
+series) together, 983 real monthly series of 12 to 309 rows, ids prefixed by
+their source; the shared data holds no larger monthly panel, so 517 of them
+(evenly spread over the file order, so both sources in proportion) are
+added again under new ids (suffix ``:copy``) to reach the 1,500 series of the
+issue's goal. The copies add rows, windows and statsforecast fits like new
+series of the same sizes would; this is a timing benchmark, and its forecasts
+are not scored.
+``AutoForecaster(18, id_col="id", time_col="date", random_state=0)``
 with its defaults fits (the search over two folds, the refit of its members)
 and forecasts every series; in the same run, statsforecast's AutoETS fits and
 forecasts the same panel (one ``StatsForecast`` call on as many processes as
@@ -35,6 +41,7 @@ from benchmarks._common import (
 
 HORIZON = 18
 QUICK_SERIES = 20
+GOAL_SERIES = 1500
 QUICK_STEPS = 20  # recurrent training steps in --quick runs
 
 
@@ -51,6 +58,24 @@ def panel(quick: bool):
     if quick:
         frame = frame[frame["id"].isin(frame["id"].unique()[:QUICK_SERIES])]
     return frame.assign(date=pd.to_datetime(frame["date"]))[["id", "date", "value"]]
+
+
+def goal_panel(quick: bool):
+    """``panel`` grown to ``GOAL_SERIES`` series by copies under new ids."""
+    import numpy as np
+    import pandas as pd
+
+    frame = panel(quick)
+    ids = frame["id"].unique()
+    extra = GOAL_SERIES - len(ids)
+    if quick or extra <= 0:
+        return frame
+    # Evenly spread over the file order, so both sources are copied in
+    # proportion (distinct positions while extra <= len(ids)).
+    picked = ids[np.linspace(0, len(ids) - 1, min(extra, len(ids))).round().astype(int)]
+    copies = frame[frame["id"].isin(picked)]
+    copies = copies.assign(id=copies["id"] + ":copy")
+    return pd.concat([frame, copies], ignore_index=True)
 
 
 def statsforecast_seconds(frame, jobs: int) -> float | None:
@@ -79,13 +104,14 @@ def statsforecast_seconds(frame, jobs: int) -> float | None:
 
 @register("auto_fit_time")
 def run(quick: bool = False) -> str:
-    """AutoForecaster fit + forecast wall time on 983 monthly series."""
+    """AutoForecaster fit + forecast wall time on 1,500 monthly series."""
     from tsrnn import AutoForecaster
     from tsrnn.forecasting import candidates
 
     quiet_tensorflow()
-    frame = panel(quick)
+    frame = goal_panel(quick)
     n_series = frame["id"].nunique()
+    n_copies = int(frame["id"].str.endswith(":copy").groupby(frame["id"]).first().sum())
     start_load = load_average()
     options = {}
     if quick:
@@ -108,9 +134,13 @@ def run(quick: bool = False) -> str:
     jobs = candidates.statistical_jobs(n_series)
     peer = statsforecast_seconds(frame, jobs)
     board = auto.leaderboard_
-    parts = board[board["family"] != "ensemble"]["seconds"]
+    models = board[board["family"] != "ensemble"]
+    parts = models["seconds"]
+    unscored = models.loc[models["status"] != "scored", "status"]
     lines = [
-        f"{n_series} monthly series (train rows of M1 monthly and tourism monthly), "
+        f"{n_series} monthly series: the train rows of M1 monthly and tourism "
+        f"monthly ({n_series - n_copies} series, {len(frame):,} rows in all with "
+        f"the copies) and {n_copies} of them again under new ids; "
         f"horizon {HORIZON}. Load average (1/5/15 min) at start {start_load}."
         + (" QUICK RUN: figures mean nothing." if quick else ""),
         "",
@@ -132,6 +162,16 @@ def run(quick: bool = False) -> str:
         + ", ".join(f"{name} {value:.0f}" for name, value in parts.items())
         + ".",
         "",
+        "Candidates not scored: "
+        + (
+            "; ".join(f"{name}: {status}" for name, status in unscored.items())
+            if len(unscored)
+            else "none (every candidate fitted on every fold)"
+        )
+        + ". Chosen ensemble: "
+        + ", ".join(f"{m} {w:.2f}" for m, w in auto.ensembles_["best"].items())
+        + ".",
+        "",
     ]
     if peer is not None:
         lines.append(
@@ -139,11 +179,10 @@ def run(quick: bool = False) -> str:
             "AutoETS itself three times (two folds and the refit) among its "
             "candidates."
         )
-    per_1500 = 1500 * seconds / n_series
-    verdict = "met" if per_1500 < 600 else "not met"
+    verdict = "met" if seconds < 600 else "not met"
     lines.append(
-        f"Scaled linearly to 1,500 series: {per_1500:.0f} s; goal 'under 10 "
-        f"minutes on 2 cores': **{verdict}**."
+        f"{n_series:,} series fitted and forecast in {seconds:.0f} s; goal "
+        f"'~1,500 monthly series in under 10 minutes on 2 cores': **{verdict}**."
     )
     return "\n".join(lines)
 

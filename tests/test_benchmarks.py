@@ -58,3 +58,25 @@ def test_accuracy_panels_without_statsforecast_says_how_to_install_it(tmp_path):
     assert "statsforecast not installed: pip install tsrnn[bench]" in text
     assert "| seasonal naive (numpy, here) |" in text
     assert "| AutoETS |" not in text
+
+
+def test_auto_fit_time_panel_reaches_the_goal_size_with_marked_copies():
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.auto_fit_time import GOAL_SERIES, goal_panel, panel
+    finally:
+        sys.path.remove(str(ROOT))
+    real = panel(False)
+    grown = goal_panel(False)
+    ids = grown["id"].unique()
+    assert len(ids) == GOAL_SERIES
+    copies = [i for i in ids if i.endswith(":copy")]
+    assert len(copies) == GOAL_SERIES - real["id"].nunique()
+    # The real rows come first and unchanged; each copy repeats its source.
+    assert grown.iloc[: len(real)].equals(real)
+    by_id = grown.groupby("id")["value"]
+    for copy in copies[:: max(1, len(copies) // 20)]:
+        source = copy.removesuffix(":copy")
+        assert by_id.get_group(copy).tolist() == by_id.get_group(source).tolist()
+    # Copies come from both sources, not only the first file's series.
+    assert {c.split(":")[0] for c in copies} == {"m1_monthly", "tourism_monthly"}

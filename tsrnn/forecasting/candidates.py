@@ -33,7 +33,13 @@ history. Three families:
 
     A series too short for a model's window and horizon is forecast by the
     seasonal naive forecast inside that candidate (counted in
-    ``n_fallback_``), so every candidate forecasts every series.
+    ``n_fallback_``), so every candidate forecasts every series. A series that
+    was too short on every validation fold but is long enough at the refit
+    gets the network's forecast, although validation only scored the fallback
+    there: measured on validation rows (train rows minus each series' last
+    horizon; 2026-12-02), the networks forecast those series better than the
+    fallback would (M1 monthly, 158 series: MASE 1.22 against 1.46 for
+    ``gru_direct``, 102 series: 1.39 against 1.63 for ``gru_recursive``).
 """
 
 from __future__ import annotations
