@@ -15,12 +15,15 @@ Methods, as in ``probabilistic_panels.py``:
   quantiles recalibrated by split conformal from the PIT of its held-out tail;
 - statsforecast ``AutoETS``: its Gaussian intervals.
 
-The AutoForecaster is left out: its fit takes 4-7 minutes a panel, 12 fits
-would take over an hour here (its one-origin figures are in
-``probabilistic_panels``).
+``calibration_backtest_auto`` repeats the protocol for the
+``AutoForecaster``'s quantiles (``predict_quantiles``, split conformal from its
+own validation errors; the defaults of ``accuracy_panels.py``), refitted at
+every origin on every series' rows before it, beside AutoETS on the same
+series. A separate section because its six fits take about 20 minutes.
 
 Run: ``python -m benchmarks --only calibration_backtest`` (``--quick``: 12
-series a panel, one epoch, 50 paths, two origins; figures mean nothing).
+series a panel, one epoch, 50 paths, two origins; figures mean nothing);
+``--only calibration_backtest_auto``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from benchmarks.probabilistic_panels import (
     OPTIONS,
     QUICK_SERIES,
     SEASONS,
+    auto_quantiles,
     ets_quantiles,
     make_forecaster,
     msis_mean,
@@ -92,7 +96,19 @@ def tsrnn_quantiles(train, ids, dataset, quick: bool) -> dict:
     return out, seconds
 
 
-def evaluate(dataset, quick: bool) -> tuple[list[str], dict]:
+def auto_method(train, ids, dataset, quick: bool) -> tuple[dict, float]:
+    """The AutoForecaster's quantiles and 95 % bounds, fitted on all of ``train``.
+
+    Series with a single row before an early origin are left out of its fit
+    (``AutoForecaster`` refuses them with a clear error); they are never scored.
+    """
+    sizes = train.groupby("id", sort=False)["value"].transform("size")
+    train = train[sizes >= 2]
+    quantiles, lower, upper, seconds = auto_quantiles(train, ids, dataset, quick)
+    return {"tsrnn AutoForecaster": (quantiles, lower, upper)}, seconds
+
+
+def evaluate(dataset, quick: bool, method=tsrnn_quantiles) -> tuple[list[str], dict]:
     import numpy as np
 
     train, ids, actual = load(dataset, QUICK_SERIES if quick else None)
@@ -106,7 +122,7 @@ def evaluate(dataset, quick: bool) -> tuple[list[str], dict]:
         keep = np.array([len(h) >= need for h in past]) & np.isfinite(future).all(1)
         kept_ids, kept_future = ids[keep], future[keep]
         kept_past = [h for h, k in zip(past, keep, strict=True) if k]
-        results, seconds = tsrnn_quantiles(rows, kept_ids, dataset, quick)
+        results, seconds = method(rows, kept_ids, dataset, quick)
         progress(f"calibration_backtest: {dataset.name} -{back}h tsrnn {seconds:.0f} s")
         if peers_available():
             *ets, _ = ets_quantiles(rows, kept_ids, dataset)
@@ -145,8 +161,34 @@ def run(quick: bool = False) -> str:
         + (" QUICK RUN: figures mean nothing." if quick else ""),
         "",
     ]
+    return _tables(lines, quick, tsrnn_quantiles)
+
+
+@register("calibration_backtest_auto")
+def run_auto(quick: bool = False) -> str:
+    """Coverage of the AutoForecaster's conformal quantiles and AutoETS, 3 origins."""
+    quiet_tensorflow()
+    lines = [
+        "Rolling origins as in `calibration_backtest`: the end of the train rows "
+        "(scored on the competition test part) and 1 and 2 horizons before it "
+        "(scored on the last train rows). At each origin `AutoForecaster(h, "
+        "id_col='id', time_col='date', season_length=season, random_state=0)` "
+        "is refitted on every series' rows before it (its defaults: 2 folds, 3 "
+        "seeds per recurrent member) and gives `predict_quantiles` of its best "
+        "ensemble: split conformal from that ensemble's own validation errors, "
+        "per forecast step, scaled by each series' MASE scale. Scored on the "
+        "series with at least input_width + 1 + season rows before the origin "
+        "(as in `calibration_backtest`, so the series sets match). AutoETS: "
+        f"statsforecast's Gaussian intervals. Load average at start {load_average()}."
+        + (" QUICK RUN: figures mean nothing." if quick else ""),
+        "",
+    ]
+    return _tables(lines, quick, auto_method)
+
+
+def _tables(lines: list, quick: bool, method) -> str:
     for dataset in DATASETS:
-        rows, pooled = evaluate(dataset, quick)
+        rows, pooled = evaluate(dataset, quick, method)
         lines += [
             f"**{dataset.name}**, h={dataset.horizon}.",
             "",
