@@ -277,7 +277,11 @@ smaller peaks after each red point. The benchmark `anomaly_scores` (see
   80 % and 95 % bands of one global network from 0.63 and 0.81 coverage to
   0.78 and 0.95, while on tourism monthly the 80 % band still under-covers by
   4 points. AutoETS's intervals remain sharper (lower quantile loss) on both
-  panels; check coverage on a backtest before trusting the bands.
+  panels. The `AutoForecaster`'s quantiles (split conformal from its own
+  validation errors, no sampling) do better on tourism monthly: within 3
+  points of nominal over the same origins and a lower quantile loss than
+  AutoETS (benchmark `calibration_backtest_auto`), while on M1 their 80 %
+  band covers 85 %. Check coverage on a backtest before trusting the bands.
 """),
     ]
     return python_notebook(cells)
