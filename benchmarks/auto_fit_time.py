@@ -110,8 +110,9 @@ def run(quick: bool = False) -> str:
 
     quiet_tensorflow()
     frame = goal_panel(quick)
-    n_series = frame["id"].nunique()
-    n_copies = int(frame["id"].str.endswith(":copy").groupby(frame["id"]).first().sum())
+    ids = frame["id"].unique()
+    n_series = len(ids)
+    n_copies = sum(i.endswith(":copy") for i in ids)
     start_load = load_average()
     options = {}
     if quick:
