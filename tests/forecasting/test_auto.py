@@ -180,29 +180,64 @@ def test_quantiles_need_a_fitted_forecaster():
         AutoForecaster(3).predict_quantiles(level=[80])
 
 
-def test_best_ensemble_is_never_worse_on_validation_than_the_family_ones():
+def _choose(fold_forecasts, families, actual):
     from tsrnn.forecasting.selection import choose_ensembles, score_folds
 
+    folds = [(None, actual, np.ones(len(actual)))]
+    scores = {n: score_folds(f, folds) for n, f in fold_forecasts.items()}
+    return choose_ensembles(scores, fold_forecasts, families, folds)
+
+
+FAMILY_OF = {
+    "seasonal_naive": "baseline",
+    "drift": "baseline",
+    "a": "recurrent",
+    "b": "recurrent",
+    "c": "statistical",
+}
+
+
+def test_best_ensemble_combines_every_model_when_that_beats_seasonal_naive():
     rng = np.random.default_rng(0)
     actual = rng.normal(10, 1, size=(30, 4))
-    folds = [(None, actual, np.ones(30))]
-    noise = {name: rng.normal(0, 1, size=(30, 4)) for name in ("a", "b", "c")}
     fold_forecasts = {
         "seasonal_naive": [actual + 3.0],
-        "a": [actual + noise["a"]],  # recurrent: independent errors
-        "b": [actual - noise["a"] * 0.9 + 0.3],  # recurrent: cancels a's errors
-        "c": [actual + noise["c"] * 0.8],  # statistical: best alone
+        "drift": [actual + 0.1],  # a baseline: never in the combination
+        "a": [actual + rng.normal(0, 1, size=(30, 4))],
+        "b": [actual + rng.normal(0, 1, size=(30, 4))],
+        "c": [actual + rng.normal(0, 0.2, size=(30, 4))],  # best alone
     }
-    families = {
-        "seasonal_naive": "baseline",
-        "a": "recurrent",
-        "b": "recurrent",
-        "c": "statistical",
+    chosen, chosen_scores = _choose(fold_forecasts, FAMILY_OF, actual)
+    third = 1.0 / 3.0
+    assert chosen["best"] == {"a": third, "b": third, "c": third}
+    # Fixed in advance, not chosen on the folds: the family choices and the
+    # drift baseline validate better, and it is the combination all the same.
+    assert "c" in chosen["statistical"]
+    assert chosen_scores["best"]["mase"] > chosen_scores["statistical"]["mase"]
+    mean = sum(fold_forecasts[m][0] for m in "abc") / 3
+    np.testing.assert_allclose(
+        chosen_scores["best"]["mase"], np.mean(np.abs(actual - mean))
+    )
+
+
+def test_best_ensemble_never_loses_to_seasonal_naive_or_the_family_choices():
+    rng = np.random.default_rng(0)
+    actual = rng.normal(10, 1, size=(30, 4))
+    noise = rng.normal(0, 1, size=(30, 4))
+    fold_forecasts = {
+        "seasonal_naive": [actual + 3.0],
+        "drift": [actual + 2.0],
+        "a": [actual + noise],  # recurrent: independent errors
+        "b": [actual - noise * 0.9 + 0.3],  # recurrent: cancels a's errors
+        "c": [actual + 40.0],  # statistical: far off, so the combination loses
     }
-    scores = {n: score_folds(f, folds) for n, f in fold_forecasts.items()}
-    chosen, chosen_scores = choose_ensembles(scores, fold_forecasts, families, folds)
+    chosen, chosen_scores = _choose(fold_forecasts, FAMILY_OF, actual)
     assert list(chosen) == ["best", "recurrent", "statistical"]
     assert chosen["recurrent"] == {"a": 0.5, "b": 0.5}
+    assert chosen["statistical"] == {"drift": 1.0}
+    assert chosen["best"] == {"a": 0.5, "b": 0.5}
+    reference = np.mean(np.abs(actual - fold_forecasts["seasonal_naive"][0]))
+    assert chosen_scores["best"]["mase"] < reference
     for name in ("recurrent", "statistical"):
         assert chosen_scores["best"]["mase"] <= chosen_scores[name]["mase"]
 
