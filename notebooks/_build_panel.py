@@ -40,8 +40,12 @@ choices to make, and scores the forecasts on the competition's own test part.
    exponential smoothing; a recursive GRU on seasonally differenced logs);
 2. scores each on **rolling-origin folds of the training history** (the last
    8 quarters of every series held out, then the 8 before), by MASE;
-3. combines the best into an **ensemble**, chosen on the same folds, and never
-   picks anything that lost to seasonal naive there;
+3. averages every statistical model and network into one equal-weight
+   **ensemble**: a combination fixed in advance, not chosen on the folds (a
+   choice among many models on a few folds flatters itself there and
+   forecasts worse after them). When that average lost to seasonal naive on
+   the folds, it takes the best candidates there instead; it never picks
+   anything that lost to seasonal naive;
 4. refits the members on the whole history and forecasts.
 
 The test part plays no part in any choice: we look at it only at the end.
@@ -97,10 +101,11 @@ print(f"season length {auto.season_length_}, fit in {auto.fit_seconds_:.0f} s")
 Every candidate with its validation MASE and sMAPE (means over series, then
 over folds), how many series it had to hand to seasonal naive because they
 were too short for its window (`fallback`), its weight in the chosen ensemble
-and its fit time. The three ensembles are chosen from every candidate
-(`best`), from the recurrent networks only (`recurrent`) and from the
-statistical models and baselines only (`statistical`): comparing them shows
-what the networks add.
+and its fit time. `best` averages every statistical model and network (or, when
+that average lost to seasonal naive, is chosen from every candidate); the
+other two are chosen from the recurrent networks only (`recurrent`) and from
+the statistical models and baselines only (`statistical`): comparing them
+shows what the networks add.
 """),
         code("""
 auto.leaderboard_.drop(columns="status").round(3)
@@ -134,12 +139,12 @@ scores.rename("test MASE").round(3).to_frame()
         md(r"""
 The `recurrent` row is the networks alone; `statistical` is what the
 baselines (and statsforecast, when installed) reach without them; `best` is
-the chosen combination. Each ensemble obeys the same rule: nothing that lost
-to seasonal naive on the validation folds is picked. When the networks lose
-there (read their `mase_fold` columns: a network can win one fold and lose
-the other by more), the `recurrent` ensemble is seasonal naive itself and
-`best` does without them: the leaderboard shows the evidence for either
-outcome. `benchmarks/RESULTS.md` (section `accuracy_panels`)
+the average of all models. No ensemble that lost to seasonal naive on the
+validation folds is used. When the networks lose there (read their
+`mase_fold` columns: a network can win one fold and lose the other by more),
+the `recurrent` ensemble is seasonal naive itself, while `best` keeps them in
+its average as long as the average as a whole beat seasonal naive: the
+leaderboard shows the evidence for either outcome. `benchmarks/RESULTS.md` (section `accuracy_panels`)
 has the same comparison on all three competition panels beside
 statsforecast's AutoETS, AutoTheta and AutoARIMA, run in the same process.
 
@@ -205,8 +210,10 @@ and listed as such.
 - Global recurrent networks learn across hundreds of series at once; with
   each series log-transformed, deseasonalized and read relative to its latest
   level, one network serves series of any scale.
-- Choosing **and combining** on rolling-origin folds of the history is what
-  makes the result robust: no single model wins on every series.
+- **Combining** models is what makes the result robust: no single model wins
+  on every series, and a choice made on a few folds of the history is partly
+  luck. The rolling-origin folds check that the combination beats seasonal
+  naive, and choose the family ensembles.
 - A series too short for a network's window still gets a forecast (the
   candidate's seasonal naive fallback), and the warning and the `fallback`
   column say how many.
