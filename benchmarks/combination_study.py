@@ -31,7 +31,6 @@ fold: a smoke check whose figures mean nothing).
 from __future__ import annotations
 
 import argparse
-import warnings
 from unittest import mock
 
 from benchmarks._common import progress, quiet_tensorflow, training_steps
@@ -42,6 +41,7 @@ from benchmarks.accuracy_panels import (
     histories,
     holdout,
     load,
+    tsrnn_forecasts,
 )
 
 RULES = ("selection", "combination")
@@ -77,7 +77,6 @@ def fit_and_record(history_frame, dataset):
     import numpy as np
 
     import tsrnn.forecasting.auto as auto_module
-    from tsrnn import AutoForecaster
 
     seen = {}
     choose = auto_module.choose_ensembles
@@ -95,17 +94,8 @@ def fit_and_record(history_frame, dataset):
     with (
         mock.patch.object(auto_module, "choose_ensembles", recording),
         mock.patch.object(auto_module.AutoForecaster, "_refit", refit_all),
-        warnings.catch_warnings(),
     ):
-        warnings.simplefilter("ignore")
-        auto = AutoForecaster(
-            dataset.horizon,
-            id_col="id",
-            time_col="date",
-            season_length=dataset.season,
-            random_state=0,
-            verbose=0,
-        ).fit(history_frame)
+        _, auto, _ = tsrnn_forecasts(history_frame, dataset, quick=False)
     forecasts = {}
     for rule in RULES:
         weights, _ = choose(
