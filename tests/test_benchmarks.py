@@ -80,3 +80,32 @@ def test_auto_fit_time_panel_reaches_the_goal_size_with_marked_copies():
         assert by_id.get_group(copy).tolist() == by_id.get_group(source).tolist()
     # Copies come from both sources, not only the first file's series.
     assert {c.split(":")[0] for c in copies} == {"m1_monthly", "tourism_monthly"}
+
+
+@pytest.mark.slow
+def test_classification_validation_reads_train_sets_only(monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks import classification_validation as study
+        from benchmarks.accuracy_classification import LOADERS
+    finally:
+        sys.path.remove(str(ROOT))
+    import tsrnn.datasets
+
+    parts = []
+    for name in LOADERS.values():
+        loader = getattr(tsrnn.datasets, name)
+
+        def recording(part, _loader=loader):
+            parts.append(part)
+            return _loader(part)
+
+        monkeypatch.setattr(tsrnn.datasets, name, recording)
+    name = "GRU-FCN + branch_dropout=0.8"
+    records = study.run([name], quick=True)
+    assert parts and set(parts) == {"train"}
+    assert [(r["problem"], r["candidate"]) for r in records] == [
+        (problem, name) for problem in study.QUICK_PROBLEMS
+    ]
+    assert all(0.0 <= r["accuracy"] <= 1.0 for r in records)
+    assert f"| {name} |" in study.table(records)

@@ -199,6 +199,7 @@ def test_clone_keeps_every_setting():
         kernel_sizes=(3, 3),
         squeeze_excite=False,
         attention=False,
+        branch_dropout=0.5,
         normalize=False,
         n_estimators=2,
         lr_patience=3,

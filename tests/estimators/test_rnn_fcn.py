@@ -44,8 +44,13 @@ def ragged():
 
 @pytest.mark.parametrize(
     "options",
-    [{}, dict(cell="lstm"), dict(squeeze_excite=True, attention=True)],
-    ids=["gru_fcn", "lstm_fcn", "mgru_fcn_attention"],
+    [
+        {},
+        dict(cell="lstm"),
+        dict(squeeze_excite=True, attention=True),
+        dict(branch_dropout=0.8),
+    ],
+    ids=["gru_fcn", "lstm_fcn", "mgru_fcn_attention", "branch_dropout"],
 )
 def test_rnn_fcn_predicts_probabilities_of_the_fitted_classes(labelled, options):
     X, y = labelled
@@ -197,6 +202,11 @@ def test_plain_rnn_architecture_is_still_available(labelled):
             ValueError,
             r"`attention` must be False with architecture='rnn'.*"
             r"set architecture='rnn_fcn'",
+        ),
+        (
+            dict(architecture="rnn", branch_dropout=0.8),
+            ValueError,
+            r"`branch_dropout` must be 0.0 with architecture='rnn'",
         ),
         (
             dict(architecture="rnn", squeeze_excite=True),

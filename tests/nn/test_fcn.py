@@ -15,6 +15,7 @@ VARIANTS = {
     "mlstm_fcn": dict(squeeze_excite=True),
     "attention_bidirectional": dict(attention=True, bidirectional=True),
     "stacked": dict(units=[4, 3], squeeze_excite=True, attention=True),
+    "branch_dropout": dict(attention=True, branch_dropout=0.8),
 }
 
 
@@ -84,6 +85,35 @@ def test_same_seed_gives_identical_weights_and_another_seed_others():
     )
 
 
+def test_branch_dropout_acts_on_the_recurrent_branch_in_training_only():
+    model = build_rnn_fcn((12, 2), 3, branch_dropout=0.8, **TINY)
+    dropout = model.get_layer("branch_dropout")
+    assert dropout.rate == 0.8
+    # It sits between the recurrent branch and the concatenation.
+    assert dropout.input is model.get_layer("lstm_0").output
+    x = _series(4, 12, 2)
+    np.testing.assert_array_equal(
+        np.asarray(model(x, training=False)), np.asarray(model(x, training=False))
+    )
+    assert not np.allclose(
+        np.asarray(model(x, training=True)), np.asarray(model(x, training=False))
+    )
+
+
+def test_branch_dropout_leaves_the_other_layers_seeds_as_they_were():
+    plain = build_rnn_fcn((12, 2), 3, **TINY)
+    with_dropout = build_rnn_fcn((12, 2), 3, branch_dropout=0.5, **TINY)
+    for layer in plain.layers:
+        if layer.name == "head":
+            continue  # its seed follows the dropout's
+        for a, b in zip(
+            layer.get_weights(),
+            with_dropout.get_layer(layer.name).get_weights(),
+            strict=True,
+        ):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_model_saves_and_loads_with_its_custom_layers(tmp_path):
     model = build_rnn_fcn(
         (None, 2), 3, masking=True, squeeze_excite=True, attention=True, **TINY
@@ -108,6 +138,7 @@ def test_model_saves_and_loads_with_its_custom_layers(tmp_path):
         (dict(filters=()), TypeError, r"`filters` must be a non-empty list"),
         (dict(cell="lstmfcn"), ValueError, r"`cell` must be one of"),
         (dict(output_shape=(2, 3)), TypeError, r"`output_shape` must be a positive"),
+        (dict(branch_dropout=1.0), ValueError, r"`branch_dropout` must be a float in"),
     ],
 )
 def test_bad_arguments_raise_with_the_argument_named(kwargs, error, pattern):

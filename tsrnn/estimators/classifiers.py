@@ -175,6 +175,10 @@ class RNNClassifier(KerasClassifier):
     attention : bool, default=False
         Attention pooling over the outputs of the last recurrent layer instead
         of its last state (ALSTM-FCN). ``architecture="rnn_fcn"`` only.
+    branch_dropout : float, default=0.0
+        Dropout on the recurrent branch's output before it joins the
+        convolutional branch (the papers' networks use 0.8).
+        ``architecture="rnn_fcn"`` only.
     normalize : bool or "auto", default="auto"
         Z-normalize every series, each feature by its own mean and standard
         deviation over its real steps, at fit and predict; a constant series
@@ -250,6 +254,7 @@ class RNNClassifier(KerasClassifier):
         kernel_sizes=CONV_KERNELS,
         squeeze_excite="auto",
         attention=False,
+        branch_dropout=0.0,
         normalize="auto",
         n_estimators=1,
         class_weight=None,
@@ -292,6 +297,7 @@ class RNNClassifier(KerasClassifier):
         self.kernel_sizes = kernel_sizes
         self.squeeze_excite = squeeze_excite
         self.attention = attention
+        self.branch_dropout = branch_dropout
         self.normalize = normalize
         self.n_estimators = n_estimators
         self.class_weight = class_weight
@@ -303,6 +309,7 @@ class RNNClassifier(KerasClassifier):
             for name, value, accepted in (
                 ("squeeze_excite", self.squeeze_excite, "'auto' or False"),
                 ("attention", self.attention, "False"),
+                ("branch_dropout", self.branch_dropout, "0.0"),
             ):
                 if value not in ("auto", False):
                     raise ValueError(

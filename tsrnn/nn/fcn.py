@@ -4,9 +4,9 @@
 and classifies from both::
 
     values ──> [mask] ──> conv 128x8 ─ BN ─ ReLU ─ [SE] ──> conv 256x5 ─ BN ─ ReLU
-      │                   ─ [SE] ──> conv 128x3 ─ BN ─ ReLU ──> global average pool ─┐
-      └──> LSTM or GRU (time order) ──> last state, or attention pooling ────────────┴─>
-                                                            concatenate ─> dense head
+      │          ─ [SE] ──> conv 128x3 ─ BN ─ ReLU ──> global average pool ──────────┐
+      └──> LSTM or GRU (time order) ──> last state or attention pooling ─ [dropout] ─┴─>
+                                                          concatenate ─> dense head
 
 What the recurrent branch sees differs from the papers' reference code: that code
 fed the recurrent layer the series transposed (a "dimension shuffle": one step of
@@ -248,6 +248,7 @@ def build_rnn_fcn(
     kernel_sizes=CONV_KERNELS,
     squeeze_excite=False,
     attention=False,
+    branch_dropout=0.0,
     masking=False,
     output_activation="softmax",
     seed=None,
@@ -283,6 +284,9 @@ def build_rnn_fcn(
     attention : bool, default=False
         Attention pooling over the outputs of the last recurrent layer
         (:class:`AttentionPooling`, ALSTM-FCN) instead of its last state.
+    branch_dropout : float, default=0.0
+        Dropout on the recurrent branch's output, just before it joins the
+        convolutional branch. The papers' networks use 0.8 there.
     masking : bool, default=False
         If True the model takes ``[values, mask]``, ``mask`` (batch, timesteps)
         True at real steps; padded steps change no output.
@@ -313,6 +317,7 @@ def build_rnn_fcn(
     layer_units = check_units(units)
     dropout = check_rate("dropout", dropout)
     recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+    branch_dropout = check_rate("branch_dropout", branch_dropout)
     filters, kernels = _check_conv(filters, kernel_sizes)
     seeds = seed_stream(seed)
     kind = cell.lower()
@@ -373,6 +378,11 @@ def build_rnn_fcn(
     if attention:
         pool = AttentionPooling(seed=next(seeds), name="attention")
         h = pool([h, mask] if mask is not None else h)
+    if branch_dropout:
+        # Drawn only when used, so the other layers' seeds stay as they were.
+        h = keras.layers.Dropout(
+            branch_dropout, seed=next(seeds), name="branch_dropout"
+        )(h)
 
     x = keras.layers.Concatenate(name="concatenate")([h, pooled])
     outputs = keras.layers.Dense(

@@ -1,0 +1,148 @@
+"""How RNNClassifier's defaults are chosen: validation splits of TRAIN only.
+
+A study, never a test score: each of the four shared problems' official TRAIN
+set (GunPoint, ItalyPowerDemand, JapaneseVowels, BasicMotions) is split into a
+stratified 70 % fit part and a 30 % holdout (``train_test_split`` with split
+seeds 0 and 1), every candidate is fitted once on the fit part with
+``random_state=0`` and scored on the holdout. The TEST sets are never read.
+
+Candidates are ``RNNClassifier`` settings over its defaults (``CANDIDATES``):
+the default GRU-FCN, and the options of the papers that the default leaves
+out: dropout on the recurrent branch's output (``branch_dropout=0.8``, as in
+Karim et al.'s networks) and attention pooling over the recurrent outputs
+(``attention=True``, ALSTM-FCN). ``VALIDATION`` in
+``benchmarks/accuracy_classification.py`` holds the figures that chose the
+default architecture; ``BRANCH_DROPOUT_ATTENTION`` here those of this study.
+
+Run: ``python -m benchmarks.classification_validation`` (about 40 minutes on
+2 cores; ``--candidates`` picks some by name, ``--json PATH`` writes every
+fit's record; ``--quick``: two problems, one split, one epoch: a smoke check
+whose figures mean nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from benchmarks._common import progress, quiet_tensorflow
+from benchmarks.accuracy_classification import LOADERS
+
+CANDIDATES = {
+    "GRU-FCN (default)": {},
+    "GRU-FCN + branch_dropout=0.8": {"branch_dropout": 0.8},
+    "GRU-FCN + attention": {"attention": True},
+}
+SPLITS = (0, 1)
+HOLDOUT = 0.3
+QUICK_PROBLEMS = ("ItalyPowerDemand", "JapaneseVowels")
+
+# Measured 2026-12-07 at commit <filled in after the run>.
+BRANCH_DROPOUT_ATTENTION: dict = {}
+
+
+def _subset(X, index):
+    import numpy as np
+
+    if isinstance(X, np.ndarray):
+        return X[index]
+    return [X[i] for i in index]
+
+
+def holdout_accuracy(problem, settings, split, quick=False):
+    """Accuracy on the 30 % holdout of ``problem``'s TRAIN set, and fit seconds."""
+    import time
+
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+    from tsrnn import RNNClassifier, datasets
+
+    X, y = getattr(datasets, LOADERS[problem])("train")
+    y = np.asarray(y)
+    fit_index, holdout_index = train_test_split(
+        np.arange(len(y)), test_size=HOLDOUT, stratify=y, random_state=split
+    )
+    fast = {"epochs": 1} if quick else {}
+    model = RNNClassifier(random_state=0, **{**settings, **fast})
+    start = time.perf_counter()
+    model.fit(_subset(X, fit_index), y[fit_index])
+    seconds = time.perf_counter() - start
+    predicted = model.predict(_subset(X, holdout_index))
+    return float(np.mean(predicted == y[holdout_index])), seconds
+
+
+def run(candidates, quick=False):
+    """Every candidate on every problem and split: a list of records."""
+    quiet_tensorflow()
+    problems = QUICK_PROBLEMS if quick else tuple(LOADERS)
+    splits = SPLITS[:1] if quick else SPLITS
+    records = []
+    for problem in problems:
+        for split in splits:
+            for name in candidates:
+                accuracy, seconds = holdout_accuracy(
+                    problem, CANDIDATES[name], split, quick
+                )
+                records.append(
+                    dict(
+                        candidate=name,
+                        problem=problem,
+                        split=split,
+                        accuracy=accuracy,
+                        seconds=seconds,
+                    )
+                )
+                progress(
+                    f"{problem} split {split} {name}: {accuracy:.3f} in {seconds:.0f} s"
+                )
+    return records
+
+
+def table(records):
+    """Markdown: holdout accuracy per problem (split 0 / split 1) and the mean."""
+    import numpy as np
+
+    problems = list(dict.fromkeys(r["problem"] for r in records))
+    candidates = list(dict.fromkeys(r["candidate"] for r in records))
+    lines = [
+        "| candidate | " + " | ".join(problems) + " | mean | fit s, mean |",
+        "|---|" + "---:|" * (len(problems) + 2),
+    ]
+    for name in candidates:
+        mine = [r for r in records if r["candidate"] == name]
+        cells = [
+            "/".join(f"{r['accuracy']:.3f}" for r in mine if r["problem"] == problem)
+            for problem in problems
+        ]
+        mean = np.mean([r["accuracy"] for r in mine])
+        seconds = np.mean([r["seconds"] for r in mine])
+        lines.append(
+            f"| {name} | " + " | ".join(cells) + f" | {mean:.3f} | {seconds:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--candidates",
+        default=",".join(CANDIDATES),
+        help="comma-separated names from CANDIDATES (default: all)",
+    )
+    parser.add_argument("--json", default=None, help="write every fit's record here")
+    args = parser.parse_args(argv)
+    names = [name.strip() for name in args.candidates.split(",") if name.strip()]
+    unknown = [name for name in names if name not in CANDIDATES]
+    if unknown:
+        parser.error(f"unknown candidates {unknown}; choose among {list(CANDIDATES)}")
+    records = run(names, args.quick)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(records, handle, indent=1)
+    print(table(records))
+
+
+if __name__ == "__main__":
+    main()
