@@ -15,9 +15,9 @@ Karim et al.'s networks) and attention pooling over the recurrent outputs
 default architecture; ``BRANCH_DROPOUT_ATTENTION`` here those of this study.
 
 Run: ``python -m benchmarks.classification_validation`` (about 40 minutes on
-2 cores; ``--candidates`` picks some by name, ``--json PATH`` writes every
-fit's record; ``--quick``: two problems, one split, one epoch: a smoke check
-whose figures mean nothing).
+2 cores; ``--candidates`` picks some by name, ``--splits 0`` one split,
+``--json PATH`` writes every fit's record; ``--quick``: two problems, one
+split, one epoch: a smoke check whose figures mean nothing).
 """
 
 from __future__ import annotations
@@ -72,11 +72,11 @@ def holdout_accuracy(problem, settings, split, quick=False):
     return float(np.mean(predicted == y[holdout_index])), seconds
 
 
-def run(candidates, quick=False):
+def run(candidates, quick=False, splits=SPLITS):
     """Every candidate on every problem and split: a list of records."""
     quiet_tensorflow()
     problems = QUICK_PROBLEMS if quick else tuple(LOADERS)
-    splits = SPLITS[:1] if quick else SPLITS
+    splits = splits[:1] if quick else splits
     records = []
     for problem in problems:
         for split in splits:
@@ -131,13 +131,19 @@ def main(argv=None) -> None:
         default=",".join(CANDIDATES),
         help="comma-separated names from CANDIDATES (default: all)",
     )
+    parser.add_argument(
+        "--splits",
+        default=",".join(map(str, SPLITS)),
+        help="comma-separated split seeds (default: 0,1)",
+    )
     parser.add_argument("--json", default=None, help="write every fit's record here")
     args = parser.parse_args(argv)
     names = [name.strip() for name in args.candidates.split(",") if name.strip()]
     unknown = [name for name in names if name not in CANDIDATES]
     if unknown:
         parser.error(f"unknown candidates {unknown}; choose among {list(CANDIDATES)}")
-    records = run(names, args.quick)
+    splits = tuple(int(seed) for seed in args.splits.split(","))
+    records = run(names, args.quick, splits)
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(records, handle, indent=1)
