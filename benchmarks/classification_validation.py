@@ -37,8 +37,35 @@ SPLITS = (0, 1)
 HOLDOUT = 0.3
 QUICK_PROBLEMS = ("ItalyPowerDemand", "JapaneseVowels")
 
-# Measured 2026-12-07 at commit <filled in after the run>.
-BRANCH_DROPOUT_ATTENTION: dict = {}
+# Measured 2026-12-07 on a 2-core AMD EPYC (split 0 at commit ef214c5, split 1
+# at 0188531, the same classifier code): holdout accuracy, split 0 / split 1.
+BRANCH_DROPOUT_ATTENTION = {
+    "GRU-FCN (default)": {
+        "GunPoint": (1.000, 1.000),
+        "ItalyPowerDemand": (0.952, 1.000),
+        "JapaneseVowels": (0.963, 0.951),
+        "BasicMotions": (1.000, 1.000),
+    },
+    "GRU-FCN + branch_dropout=0.8": {
+        "GunPoint": (1.000, 1.000),
+        "ItalyPowerDemand": (0.952, 1.000),
+        "JapaneseVowels": (0.975, 0.975),
+        "BasicMotions": (1.000, 1.000),
+    },
+    "GRU-FCN + attention": {
+        "GunPoint": (1.000, 1.000),
+        "ItalyPowerDemand": (0.952, 1.000),
+        "JapaneseVowels": (0.963, 0.975),
+        "BasicMotions": (1.000, 1.000),
+    },
+}
+BRANCH_DROPOUT_ATTENTION_NOTE = (
+    "Every problem but JapaneseVowels ties. There branch_dropout=0.8 is better "
+    "on both splits (1 and 2 of 81 holdout series), attention on split 1 "
+    "only. The default's GunPoint split 1 gives 1.000 here where VALIDATION, "
+    "fitted on an Intel Xeon, has 0.933: the same seed lands elsewhere on "
+    "another CPU, so one-series differences are within that noise."
+)
 
 
 def _subset(X, index):
