@@ -76,17 +76,25 @@ def _subset(X, index):
     return [X[i] for i in index]
 
 
-def holdout_accuracy(problem, settings, split, quick=False):
-    """Accuracy on the 30 % holdout of ``problem``'s TRAIN set, and fit seconds."""
+def load_train(problem):
+    """``problem``'s official TRAIN set: series and labels (an array)."""
+    import numpy as np
+
+    from tsrnn import datasets
+
+    X, y = getattr(datasets, LOADERS[problem])("train")
+    return X, np.asarray(y)
+
+
+def holdout_accuracy(X, y, settings, split, quick=False):
+    """Accuracy on the 30 % holdout of a TRAIN set ``X, y``, and fit seconds."""
     import time
 
     import numpy as np
     from sklearn.model_selection import train_test_split
 
-    from tsrnn import RNNClassifier, datasets
+    from tsrnn import RNNClassifier
 
-    X, y = getattr(datasets, LOADERS[problem])("train")
-    y = np.asarray(y)
     fit_index, holdout_index = train_test_split(
         np.arange(len(y)), test_size=HOLDOUT, stratify=y, random_state=split
     )
@@ -106,10 +114,11 @@ def run(candidates, quick=False, splits=SPLITS):
     splits = splits[:1] if quick else splits
     records = []
     for problem in problems:
+        X, y = load_train(problem)
         for split in splits:
             for name in candidates:
                 accuracy, seconds = holdout_accuracy(
-                    problem, CANDIDATES[name], split, quick
+                    X, y, CANDIDATES[name], split, quick
                 )
                 records.append(
                     dict(
