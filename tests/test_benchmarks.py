@@ -101,7 +101,7 @@ def test_classification_validation_reads_train_sets_only(monkeypatch):
             return _loader(part)
 
         monkeypatch.setattr(tsrnn.datasets, name, recording)
-    name = "GRU-FCN + branch_dropout=0.8"
+    name = "GRU-FCN, branch_dropout=0.8 (default)"
     records = study.run([name], quick=True)
     assert parts and set(parts) == {"train"}
     assert [(r["problem"], r["candidate"]) for r in records] == [

@@ -67,6 +67,19 @@ def test_default_architecture_is_gru_fcn_with_the_papers_convolutions():
     assert (model.filters, model.kernel_sizes) == ((128, 256, 128), (8, 5, 3))
 
 
+def test_branch_dropout_auto_is_the_papers_rate_on_the_recurrent_branch_only(
+    labelled,
+):
+    X, y = labelled
+    network = fcn().fit(X, y).model_
+    assert network.get_layer("branch_dropout").rate == 0.8
+    without = fcn(branch_dropout=0.0).fit(X, y).model_
+    assert not any(isinstance(layer, keras.layers.Dropout) for layer in without.layers)
+    # "auto" with the recurrent network alone: no convolutional branch to join.
+    plain = fcn(architecture="rnn").fit(X, y).model_
+    assert not any(isinstance(layer, keras.layers.Dropout) for layer in plain.layers)
+
+
 def test_squeeze_excite_auto_is_on_for_multivariate_series_only(labelled, ragged):
     X, y = labelled
     univariate = fcn().fit(X, y).model_
@@ -206,7 +219,12 @@ def test_plain_rnn_architecture_is_still_available(labelled):
         (
             dict(architecture="rnn", branch_dropout=0.8),
             ValueError,
-            r"`branch_dropout` must be 0.0 with architecture='rnn'",
+            r"`branch_dropout` must be 'auto' or 0.0 with architecture='rnn'",
+        ),
+        (
+            dict(branch_dropout=1.0),
+            ValueError,
+            r"`branch_dropout` must be a float in \[0, 1\) or 'auto'",
         ),
         (
             dict(architecture="rnn", squeeze_excite=True),

@@ -115,6 +115,10 @@ MIN_EPOCHS = 20
 MAX_EPOCHS = 400
 # normalize="auto" leaves shorter univariate series as they are.
 MIN_NORMALIZED = 3
+# branch_dropout="auto" with architecture="rnn_fcn": the papers' setting, which
+# validated best on the four shared TRAIN sets
+# (benchmarks/classification_validation.py).
+BRANCH_DROPOUT = 0.8
 _BOOL_OR_AUTO = [Options((True, False, "auto"), "True, False or 'auto'")]
 
 
@@ -127,7 +131,8 @@ class RNNClassifier(KerasClassifier):
     convolutional branch (three Conv1D blocks of 128, 256 and 128 filters, kernels
     8, 5 and 3, batch normalization and ReLU, then global average pooling) beside
     a recurrent branch (``cell``: GRU-FCN by default, LSTM-FCN with
-    ``cell="lstm"``), concatenated. For multivariate series squeeze-and-excite
+    ``cell="lstm"``; its output dropped out at rate 0.8 in training, as in the
+    papers), concatenated. For multivariate series squeeze-and-excite
     blocks follow the first two convolution blocks (MLSTM-FCN). The recurrent
     branch reads the series in time order, one step per timestep, not the
     transposed ("dimension-shuffled") input of the papers' reference code. With
@@ -175,10 +180,11 @@ class RNNClassifier(KerasClassifier):
     attention : bool, default=False
         Attention pooling over the outputs of the last recurrent layer instead
         of its last state (ALSTM-FCN). ``architecture="rnn_fcn"`` only.
-    branch_dropout : float, default=0.0
+    branch_dropout : float in [0, 1) or "auto", default="auto"
         Dropout on the recurrent branch's output before it joins the
-        convolutional branch (the papers' networks use 0.8).
-        ``architecture="rnn_fcn"`` only.
+        convolutional branch, during training only. "auto": 0.8 (the papers'
+        setting) with ``architecture="rnn_fcn"``, none with "rnn". A number
+        other than 0 needs ``architecture="rnn_fcn"``.
     normalize : bool or "auto", default="auto"
         Z-normalize every series, each feature by its own mean and standard
         deviation over its real steps, at fit and predict; a constant series
@@ -232,6 +238,10 @@ class RNNClassifier(KerasClassifier):
         ],
         "squeeze_excite": _BOOL_OR_AUTO,
         "attention": [Options((True, False), "True or False")],
+        "branch_dropout": [
+            Interval(numbers.Real, 0, 1, closed="left"),
+            Options(("auto",), "'auto'"),
+        ],
         "normalize": _BOOL_OR_AUTO,
         "n_estimators": [Interval(numbers.Integral, 1)],
         "lr_patience": [
@@ -254,7 +264,7 @@ class RNNClassifier(KerasClassifier):
         kernel_sizes=CONV_KERNELS,
         squeeze_excite="auto",
         attention=False,
-        branch_dropout=0.0,
+        branch_dropout="auto",
         normalize="auto",
         n_estimators=1,
         class_weight=None,
@@ -309,7 +319,7 @@ class RNNClassifier(KerasClassifier):
             for name, value, accepted in (
                 ("squeeze_excite", self.squeeze_excite, "'auto' or False"),
                 ("attention", self.attention, "False"),
-                ("branch_dropout", self.branch_dropout, "0.0"),
+                ("branch_dropout", self.branch_dropout, "'auto' or 0.0"),
             ):
                 if value not in ("auto", False):
                     raise ValueError(
@@ -395,6 +405,9 @@ class RNNClassifier(KerasClassifier):
             squeeze_excite = self.squeeze_excite
             if squeeze_excite == "auto":
                 squeeze_excite = values_shape[2] > 1
+            branch_dropout = self.branch_dropout
+            if branch_dropout == "auto":
+                branch_dropout = BRANCH_DROPOUT
             model = rnn_fcn_network(
                 self,
                 values_shape,
@@ -402,6 +415,7 @@ class RNNClassifier(KerasClassifier):
                 masking=masking,
                 seed=seed,
                 squeeze_excite=bool(squeeze_excite),
+                branch_dropout=branch_dropout,
                 output_activation=self._output_activation,
             )
         return self._compile(model)

@@ -52,13 +52,14 @@ def rnn_fcn_network(
     masking,
     seed,
     squeeze_excite,
+    branch_dropout,
     output_activation,
 ):
     """:func:`tsrnn.build_rnn_fcn` with the settings of an RNN-FCN ``estimator``.
 
     ``estimator`` has the recurrent settings of :func:`recurrent_network` and
-    ``filters``, ``kernel_sizes``, ``attention`` and ``branch_dropout``;
-    ``squeeze_excite`` is resolved by the caller.
+    ``filters``, ``kernel_sizes`` and ``attention``; ``squeeze_excite`` and
+    ``branch_dropout`` are resolved by the caller.
     """
     return build_rnn_fcn(
         _input_shape(values_shape, masking),
@@ -68,7 +69,7 @@ def rnn_fcn_network(
         kernel_sizes=estimator.kernel_sizes,
         squeeze_excite=squeeze_excite,
         attention=estimator.attention,
-        branch_dropout=estimator.branch_dropout,
+        branch_dropout=branch_dropout,
         masking=masking,
         output_activation=output_activation,
         seed=seed,
