@@ -407,6 +407,10 @@ def sequence_classification():
               per timestep (the papers' code fed it the series transposed).
               `cell="lstm"` gives LSTM-FCN; `attention=True` pools over every
               GRU output instead of taking the last state.
+            * **branch_dropout** `"auto"`: in training, 80 % of the GRU's
+              output is dropped at random before it joins the convolutional
+              branch (the papers' setting), so the head cannot lean on the
+              GRU alone; at prediction nothing is dropped.
             * **epochs** `"auto"`: about 1000 gradient steps, however many rows
               there are (between 20 and 400 epochs), and the learning rate halves
               when the *training* loss stalls.
