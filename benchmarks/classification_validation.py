@@ -16,9 +16,9 @@ this study, which made ``branch_dropout=0.8`` the default (it was 0 when they
 were measured).
 
 Run: ``python -m benchmarks.classification_validation`` (about 40 minutes on
-2 cores; ``--candidates`` picks some by name, ``--splits 0`` one split,
-``--json PATH`` writes every fit's record; ``--quick``: two problems, one
-split, one epoch: a smoke check whose figures mean nothing).
+2 cores; ``--candidates`` picks some by name, separated by ``;``, ``--splits
+0`` one split, ``--json PATH`` writes every fit's record; ``--quick``: two
+problems, one split, one epoch: a smoke check whose figures mean nothing).
 """
 
 from __future__ import annotations
@@ -35,6 +35,10 @@ CANDIDATES = {
     "GRU-FCN, branch_dropout=0": {"branch_dropout": 0.0},
     "GRU-FCN, branch_dropout=0.8 (default)": {"branch_dropout": 0.8},
     "GRU-FCN, branch_dropout=0, attention": {"branch_dropout": 0.0, "attention": True},
+    "GRU-FCN, branch_dropout=0.8, segment_length=3": {
+        "branch_dropout": 0.8,
+        "segment_length": 3,
+    },
 }
 SPLITS = (0, 1)
 HOLDOUT = 0.3
@@ -139,6 +143,18 @@ def run(candidates, quick=False, splits=SPLITS):
     return records
 
 
+def candidate_names(text):
+    """The names in ``text``, separated by ``;`` (a name holds commas)."""
+    names = [name.strip() for name in text.split(";") if name.strip()]
+    unknown = [name for name in names if name not in CANDIDATES]
+    if unknown:
+        raise ValueError(
+            f"unknown candidates {unknown}; choose among {list(CANDIDATES)}, "
+            "separated by ';'"
+        )
+    return names
+
+
 def table(records):
     """Markdown: holdout accuracy per problem (split 0 / split 1) and the mean."""
     import numpy as np
@@ -168,8 +184,9 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
         "--candidates",
-        default=",".join(CANDIDATES),
-        help="comma-separated names from CANDIDATES (default: all)",
+        default=";".join(CANDIDATES),
+        help="names from CANDIDATES, separated by ';' (the names hold commas; "
+        "default: all)",
     )
     parser.add_argument(
         "--splits",
@@ -178,10 +195,10 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--json", default=None, help="write every fit's record here")
     args = parser.parse_args(argv)
-    names = [name.strip() for name in args.candidates.split(",") if name.strip()]
-    unknown = [name for name in names if name not in CANDIDATES]
-    if unknown:
-        parser.error(f"unknown candidates {unknown}; choose among {list(CANDIDATES)}")
+    try:
+        names = candidate_names(args.candidates)
+    except ValueError as error:
+        parser.error(str(error))
     splits = tuple(int(seed) for seed in args.splits.split(","))
     records = run(names, args.quick, splits)
     if args.json:

@@ -405,6 +405,11 @@ def sequence_classification():
               series, squeeze-and-excite blocks re-weight the channels
               (MGRU-FCN). The GRU reads the series **in time order**, one step
               per timestep (the papers' code fed it the series transposed).
+              A series longer than 150 steps is read in segments of
+              consecutive timesteps (`segment_length="auto"`: 427 steps become
+              143 segments of 3), so the GRU takes at most 150 steps and a long
+              series trains about twice as fast; the convolutions still read
+              every timestep.
               `cell="lstm"` gives LSTM-FCN; `attention=True` pools over every
               GRU output instead of taking the last state.
             * **branch_dropout** `"auto"`: in training, 80 % of the GRU's

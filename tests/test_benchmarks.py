@@ -82,6 +82,19 @@ def test_auto_fit_time_panel_reaches_the_goal_size_with_marked_copies():
     assert {c.split(":")[0] for c in copies} == {"m1_monthly", "tourism_monthly"}
 
 
+def test_classification_validation_reads_candidate_names_holding_commas():
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks import classification_validation as study
+    finally:
+        sys.path.remove(str(ROOT))
+    first, second = list(study.CANDIDATES)[:2]
+    assert "," in first
+    assert study.candidate_names(f"{first}; {second};") == [first, second]
+    with pytest.raises(ValueError, match="unknown candidates"):
+        study.candidate_names(first.replace(",", ";"))
+
+
 @pytest.mark.slow
 def test_classification_validation_reads_train_sets_only(monkeypatch):
     sys.path.insert(0, str(ROOT))

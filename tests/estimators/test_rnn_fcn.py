@@ -8,7 +8,12 @@ import pytest
 
 from tsrnn import RNNClassifier
 from tsrnn.datasets import read_ts
-from tsrnn.estimators.classifiers import GRADIENT_STEPS, MAX_EPOCHS, MIN_EPOCHS
+from tsrnn.estimators.classifiers import (
+    GRADIENT_STEPS,
+    MAX_EPOCHS,
+    MAX_RECURRENT_STEPS,
+    MIN_EPOCHS,
+)
 
 TINY = dict(
     units=4,
@@ -97,6 +102,33 @@ def test_padding_of_unequal_lengths_changes_no_prediction(ragged):
     # Beside the longest sequence the shortest one is padded by 6 steps.
     beside = model.predict_proba([shortest, max(X, key=len)])[0]
     np.testing.assert_allclose(alone, beside, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [(10, 1), (MAX_RECURRENT_STEPS, 1), (MAX_RECURRENT_STEPS + 1, 2), (427, 3)],
+)
+def test_auto_segments_keep_the_recurrent_branch_within_its_steps(steps, expected):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((6, steps)), np.arange(6) % 2
+    model = fcn(epochs=1).fit(X, y)
+    assert model.segment_length_ == expected
+    recurrent = model.model_.get_layer("gru_0")
+    assert recurrent.input.shape[1] == -(-steps // expected) <= MAX_RECURRENT_STEPS
+    # The convolutional branch still reads every timestep.
+    assert model.model_.get_layer("conv_0").input.shape[1] == steps
+
+
+def test_segments_of_unequal_lengths_change_no_prediction(ragged):
+    X, y = ragged
+    model = fcn(segment_length=3, attention=True).fit(X, y)
+    assert model.segment_length_ == 3
+    shortest = min(X, key=len)
+    alone = model.predict_proba([shortest, shortest[:-1]])[0]
+    beside = model.predict_proba([shortest, max(X, key=len)])[0]
+    np.testing.assert_allclose(alone, beside, rtol=1e-5, atol=1e-6)
+    # The plain recurrent network reads every timestep.
+    assert fcn(architecture="rnn").fit(X, y).segment_length_ == 1
 
 
 def test_same_random_state_gives_identical_fits(ragged):
@@ -225,6 +257,16 @@ def test_plain_rnn_architecture_is_still_available(labelled):
             dict(branch_dropout=1.0),
             ValueError,
             r"`branch_dropout` must be a float in \[0, 1\) or 'auto'",
+        ),
+        (
+            dict(architecture="rnn", segment_length=2),
+            ValueError,
+            r"`segment_length` must be 'auto' or 1 with architecture='rnn'",
+        ),
+        (
+            dict(segment_length=0),
+            ValueError,
+            r"`segment_length` must be a positive integer or 'auto'",
         ),
         (
             dict(architecture="rnn", squeeze_excite=True),

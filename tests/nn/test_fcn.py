@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from tsrnn.nn.fcn import build_rnn_fcn
+from tsrnn.nn.fcn import Segments, build_rnn_fcn
 
 TINY = dict(units=4, filters=(4, 6), kernel_sizes=(3, 2), seed=0)
 VARIANTS = {
@@ -16,6 +16,10 @@ VARIANTS = {
     "attention_bidirectional": dict(attention=True, bidirectional=True),
     "stacked": dict(units=[4, 3], squeeze_excite=True, attention=True),
     "branch_dropout": dict(attention=True, branch_dropout=0.8),
+    "segments": dict(segment_length=3),
+    "segments_attention_bidirectional": dict(
+        segment_length=4, attention=True, bidirectional=True, units=[4, 3]
+    ),
 }
 
 
@@ -51,6 +55,40 @@ def test_recurrent_branch_reads_the_series_in_time_order():
     recurrent = model.get_layer("lstm_0")
     # One step per timestep with every channel: not the transposed input.
     assert tuple(recurrent.input.shape) == (None, 12, 3)
+
+
+def test_segments_make_fewer_recurrent_steps_of_consecutive_timesteps():
+    model = build_rnn_fcn((12, 3), 2, segment_length=5, **TINY)
+    # ceil(12 / 5) steps of 5 timesteps x 3 channels; the convolutions read all 12.
+    assert tuple(model.get_layer("lstm_0").input.shape) == (None, 3, 15)
+    assert tuple(model.get_layer("conv_0").input.shape) == (None, 12, 3)
+    x = _series(2, 12, 3)
+    segments = np.asarray(Segments(5)(x))
+    np.testing.assert_array_equal(segments[:, 0], x[:, :5].reshape(2, 15))
+    np.testing.assert_array_equal(segments[:, 2, :6], x[:, 10:].reshape(2, 6))
+    np.testing.assert_array_equal(segments[:, 2, 6:], 0.0)
+
+
+def test_masked_segments_start_at_the_first_real_step_and_skip_padding():
+    x = _series(1, 7, 2)
+    mask = np.array([[False, True, True, False, True, False, False]])
+    segments, real = (np.asarray(a) for a in Segments(2)([x, mask]))
+    # The real steps 1, 2 and 4 in order, then zeros; segments of 2 steps.
+    expected = np.concatenate([x[0, [1, 2, 4]], np.zeros((5, 2))]).reshape(4, 4)
+    np.testing.assert_array_equal(segments[0], expected)
+    assert real.tolist() == [[True, True, False, False]]
+
+
+def test_one_step_segments_are_the_network_without_segments():
+    plain = build_rnn_fcn((12, 2), 3, **TINY)
+    ones = build_rnn_fcn((12, 2), 3, segment_length=1, **TINY)
+    assert [layer.name for layer in ones.layers] == [
+        layer.name for layer in plain.layers
+    ]
+    x = _series(3, 12, 2)
+    np.testing.assert_array_equal(
+        np.asarray(ones(x, training=False)), np.asarray(plain(x, training=False))
+    )
 
 
 @pytest.mark.parametrize("options", VARIANTS.values(), ids=VARIANTS)
@@ -116,7 +154,13 @@ def test_branch_dropout_leaves_the_other_layers_seeds_as_they_were():
 
 def test_model_saves_and_loads_with_its_custom_layers(tmp_path):
     model = build_rnn_fcn(
-        (None, 2), 3, masking=True, squeeze_excite=True, attention=True, **TINY
+        (None, 2),
+        3,
+        masking=True,
+        squeeze_excite=True,
+        attention=True,
+        segment_length=2,
+        **TINY,
     )
     x, mask = _series(3, 7, 2), np.ones((3, 7), dtype=bool)
     mask[0, 5:] = False
@@ -139,6 +183,7 @@ def test_model_saves_and_loads_with_its_custom_layers(tmp_path):
         (dict(cell="lstmfcn"), ValueError, r"`cell` must be one of"),
         (dict(output_shape=(2, 3)), TypeError, r"`output_shape` must be a positive"),
         (dict(branch_dropout=1.0), ValueError, r"`branch_dropout` must be a float in"),
+        (dict(segment_length=0), ValueError, r"`segment_length` must be a positive"),
     ],
 )
 def test_bad_arguments_raise_with_the_argument_named(kwargs, error, pattern):

@@ -53,13 +53,14 @@ def rnn_fcn_network(
     seed,
     squeeze_excite,
     branch_dropout,
+    segment_length,
     output_activation,
 ):
     """:func:`tsrnn.build_rnn_fcn` with the settings of an RNN-FCN ``estimator``.
 
     ``estimator`` has the recurrent settings of :func:`recurrent_network` and
-    ``filters``, ``kernel_sizes`` and ``attention``; ``squeeze_excite`` and
-    ``branch_dropout`` are resolved by the caller.
+    ``filters``, ``kernel_sizes`` and ``attention``; ``squeeze_excite``,
+    ``branch_dropout`` and ``segment_length`` are resolved by the caller.
     """
     return build_rnn_fcn(
         _input_shape(values_shape, masking),
@@ -70,6 +71,7 @@ def rnn_fcn_network(
         squeeze_excite=squeeze_excite,
         attention=estimator.attention,
         branch_dropout=branch_dropout,
+        segment_length=segment_length,
         masking=masking,
         output_activation=output_activation,
         seed=seed,

@@ -12,8 +12,11 @@ What the recurrent branch sees differs from the papers' reference code: that cod
 fed the recurrent layer the series transposed (a "dimension shuffle": one step of
 ``timesteps`` values per channel). Here the recurrent branch reads the series in
 time order, one step per timestep with all channels, exactly like the
-convolutional branch and :func:`tsrnn.build_rnn`. Checkpoints are never chosen on
-a test set (the reference code did).
+convolutional branch and :func:`tsrnn.build_rnn`; or, with ``segment_length``
+k > 1, one step per k consecutive timesteps (:class:`Segments`, all k x channels
+values of the segment, segments in time order), which makes a long series' k
+times fewer recurrent steps. Checkpoints are never chosen on a test set (the
+reference code did).
 
 Unequal lengths: with ``masking=True`` padded steps are set to zero before every
 convolution, batch-norm statistics and the pooled means use real steps only and
@@ -43,6 +46,7 @@ __all__ = [
     "CONV_FILTERS",
     "CONV_KERNELS",
     "AttentionPooling",
+    "Segments",
     "SqueezeExcite",
     "ZeroPadded",
     "build_rnn_fcn",
@@ -161,6 +165,73 @@ class SqueezeExcite(_Masked):
 
 
 @keras.saving.register_keras_serializable(package="tsrnn")
+class Segments(_Masked):
+    """Consecutive steps joined into segments, for a long series' recurrent branch.
+
+    Called on ``x`` (batch, steps, features) or ``[x, mask]``; returns
+    (batch, ceil(steps / length), length * features), each step holding
+    ``length`` consecutive steps (all their features, in time order), or
+    ``[segments, segment_mask]``. The last segment is completed with zeros. With
+    a mask the real steps are first moved to the front (in their order) and
+    the padded ones zeroed, so segments start at the first real step whatever
+    the padding; a segment is real when any of its steps is. A recurrent layer
+    then takes ``length`` times fewer steps, as in SegRNN (Lin et al. 2023).
+
+    Parameters
+    ----------
+    length : int
+        Steps per segment.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> np.asarray(Segments(2)(x))[0].tolist()
+    [[0.0, 1.0], [2.0, 3.0], [4.0, 0.0]]
+    """
+
+    def __init__(self, length, **kwargs):
+        super().__init__(**kwargs)
+        self.length = check_int("length", length)
+
+    def call(self, inputs):
+        x, mask = inputs if isinstance(inputs, list | tuple) else (inputs, None)
+        k = self.length
+        steps = ops.shape(x)[1]
+        if mask is not None:
+            real = ops.cast(mask, "bool")
+            # Real steps first, in time order: unique keys, so any sort is stable.
+            key = ops.where(real, 0, steps) + ops.expand_dims(ops.arange(steps), 0)
+            order = ops.argsort(key, axis=1)
+            real = ops.take_along_axis(real, order, axis=1)
+            x = ops.take_along_axis(x, ops.expand_dims(order, -1), axis=1)
+            x = ops.where(ops.expand_dims(real, -1), x, ops.zeros_like(x))
+        extra = (k - steps % k) % k
+        x = ops.pad(x, [[0, 0], [0, extra], [0, 0]])
+        batch, features = ops.shape(x)[0], x.shape[-1]
+        segments = ops.reshape(x, (batch, -1, k * features))
+        if mask is None:
+            return segments
+        real = ops.pad(real, [[0, 0], [0, extra]], constant_values=False)
+        return [segments, ops.any(ops.reshape(real, (batch, -1, k)), axis=-1)]
+
+    def compute_output_spec(self, inputs):
+        masked = isinstance(inputs, list | tuple)
+        x = inputs[0] if masked else inputs
+        batch, steps, features = x.shape
+        n = None if steps is None else -(-steps // self.length)
+        segments = keras.KerasTensor((batch, n, self.length * features), x.dtype)
+        if not masked:
+            return segments
+        return [segments, keras.KerasTensor((batch, n), "bool")]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(length=self.length)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="tsrnn")
 class AttentionPooling(_Masked):
     """Weighted mean of the recurrent outputs, the weights learned (additive).
 
@@ -249,6 +320,7 @@ def build_rnn_fcn(
     squeeze_excite=False,
     attention=False,
     branch_dropout=0.0,
+    segment_length=1,
     masking=False,
     output_activation="softmax",
     seed=None,
@@ -259,8 +331,9 @@ def build_rnn_fcn(
     A convolutional branch (per block: ``Conv1D`` with ``padding="same"``, batch
     normalization, ReLU; then global average pooling over time) and a recurrent
     branch (an LSTM or GRU reading the series **in time order**, one step per
-    timestep; the papers' code transposed the input instead, see the module
-    docstring) are concatenated and feed a Dense head.
+    timestep or per ``segment_length`` timesteps; the papers' code transposed
+    the input instead, see the module docstring) are concatenated and feed a
+    Dense head.
 
     Parameters
     ----------
@@ -287,6 +360,12 @@ def build_rnn_fcn(
     branch_dropout : float, default=0.0
         Dropout on the recurrent branch's output, just before it joins the
         convolutional branch. The papers' networks use 0.8 there.
+    segment_length : int, default=1
+        Consecutive timesteps the recurrent branch reads as one step
+        (:class:`Segments`): ``ceil(timesteps / segment_length)`` recurrent
+        steps of ``segment_length * n_features`` values, still in time order.
+        Long series train faster (the recurrent steps run one after another);
+        the convolutional branch always reads every timestep.
     masking : bool, default=False
         If True the model takes ``[values, mask]``, ``mask`` (batch, timesteps)
         True at real steps; padded steps change no output.
@@ -318,6 +397,9 @@ def build_rnn_fcn(
     dropout = check_rate("dropout", dropout)
     recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
     branch_dropout = check_rate("branch_dropout", branch_dropout)
+    segment_length = check_int(
+        "segment_length", segment_length, fix="Pass 1 to read one timestep a step."
+    )
     filters, kernels = _check_conv(filters, kernel_sizes)
     seeds = seed_stream(seed)
     kind = cell.lower()
@@ -352,8 +434,14 @@ def build_rnn_fcn(
         else keras.layers.GlobalAveragePooling1D(name="pool")(x)
     )
 
-    # Recurrent branch, in time order.
-    h = values
+    # Recurrent branch, in time order, one timestep or one segment a step.
+    h, h_mask = values, mask
+    if segment_length > 1:
+        segments = Segments(segment_length, name="segments")
+        if mask is None:
+            h = segments(values)
+        else:
+            h, h_mask = segments([values, mask])
     for depth, size in enumerate(layer_units):
         sequences = attention or depth < len(layer_units) - 1
         options = dict(
@@ -374,10 +462,10 @@ def build_rnn_fcn(
             layer = keras.layers.Bidirectional(
                 layer, backward_layer=backward, name=f"bidirectional_{depth}"
             )
-        h = layer(h, mask=mask) if mask is not None else layer(h)
+        h = layer(h, mask=h_mask) if h_mask is not None else layer(h)
     if attention:
         pool = AttentionPooling(seed=next(seeds), name="attention")
-        h = pool([h, mask] if mask is not None else h)
+        h = pool([h, h_mask] if h_mask is not None else h)
     if branch_dropout:
         # Drawn only when used, so the other layers' seeds stay as they were.
         h = keras.layers.Dropout(
