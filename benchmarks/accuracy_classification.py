@@ -234,6 +234,8 @@ def run(quick: bool = False) -> str:
     from benchmarks.classification_validation import (
         BRANCH_DROPOUT_ATTENTION,
         BRANCH_DROPOUT_ATTENTION_NOTE,
+        SEGMENTS,
+        SEGMENTS_NOTE,
     )
 
     start_load = load_average()
@@ -303,6 +305,11 @@ def run(quick: bool = False) -> str:
         "`BRANCH_DROPOUT_ATTENTION`; holdout accuracy split 0 / split 1): "
         + _validation_scores(BRANCH_DROPOUT_ATTENTION)
         + f". {BRANCH_DROPOUT_ATTENTION_NOTE}",
+        "",
+        "The recurrent branch reading segments of 3 timesteps, same protocol "
+        "(recorded in `SEGMENTS`): "
+        + _validation_scores(SEGMENTS)
+        + f". {SEGMENTS_NOTE}",
     ]
     return "\n".join(lines)
 
