@@ -200,6 +200,7 @@ def test_clone_keeps_every_setting():
         squeeze_excite=False,
         attention=False,
         branch_dropout=0.5,
+        segment_length=4,
         normalize=False,
         n_estimators=2,
         lr_patience=3,
