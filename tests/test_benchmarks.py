@@ -122,3 +122,44 @@ def test_classification_validation_reads_train_sets_only(monkeypatch):
     ]
     assert all(0.0 <= r["accuracy"] <= 1.0 for r in records)
     assert f"| {name} |" in study.table(records)
+
+
+def _nonseasonal_width():
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks import nonseasonal_width
+    finally:
+        sys.path.remove(str(ROOT))
+    return nonseasonal_width
+
+
+def test_nonseasonal_width_study_never_reads_the_sunspots_test_part(shared_data):
+    pytest.importorskip(
+        "statsmodels", reason="statsmodels (the bench extra) ships the study's data"
+    )
+    import pandas as pd
+
+    study = _nonseasonal_width()
+    groups = {name: (frame, h) for name, frame, h, _ in study.groups()}
+    sunspots, _ = groups["sunspots (yearly)"]
+    full = pd.read_csv(shared_data / "forecasting" / "sunspots_yearly.csv")
+    # The last 11 years (accuracy_single_series' test part) are not there.
+    assert len(sunspots) == len(full) - 11
+    fertility = next(f for name, (f, _) in groups.items() if "fertility" in name)
+    assert fertility["value"].notna().all()
+    assert fertility.groupby("id").size().nunique() == 1  # complete series only
+    assert {h for _, h in groups.values()} == {6, 8, 11}
+
+
+@pytest.mark.slow
+def test_nonseasonal_width_study_quick_run_scores_every_method():
+    pytest.importorskip(
+        "statsforecast", reason="statsforecast (the bench extra) runs the references"
+    )
+    study = _nonseasonal_width()
+    table, sizes = study.run(quick=True)
+    assert list(sizes) == ["sunspots (yearly)", "Nile (yearly)"]
+    assert len(table) == len(study.WIDTHS) + 3
+    assert all(len(values) == 2 for values in table.values())
+    text = study.markdown(table, sizes)
+    assert all(f"| {method} |" in text for method in table)

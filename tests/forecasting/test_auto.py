@@ -265,6 +265,33 @@ def test_recurrent_candidates_are_reproducible_with_random_state(
     assert not np.array_equal(other.forecast(8), runs[0])
 
 
+@pytest.mark.parametrize(
+    ("name", "season", "horizon", "expected"),
+    [
+        ("gru_recursive", 12, 18, 24),  # two seasons
+        ("gru_direct", 12, 36, 45),  # 1.25 horizons: room for the pattern
+        ("gru_recursive", 4, 8, 8),
+        # No season: the recursive network reads two horizons, not two
+        # "seasons" of 2 steps (it had 4 steps of yearly sunspots).
+        ("gru_recursive", 1, 11, 22),
+        ("gru_direct", 1, 11, 14),
+        ("gru_recursive", 1, 2, 4),
+    ],
+)
+def test_input_width_follows_the_season_and_without_one_the_horizon(
+    name, season, horizon, expected
+):
+    spec = next(s for s in candidates.RECURRENT if s.name == name)
+    assert candidates.input_width(spec, season, horizon, [500]) == expected
+
+
+def test_input_width_shortens_until_most_series_can_train():
+    spec = next(s for s in candidates.RECURRENT if s.name == "gru_recursive")
+    # 22 steps + 1 target need 23 rows; 3 of 4 series have 12.
+    width = candidates.input_width(spec, 1, 11, [12, 12, 12, 40])
+    assert width == 11  # 12 rows hold a window of 11 and its next value
+
+
 def _cut_first(panel, rows: int) -> pd.DataFrame:
     first = panel["id"].iloc[0]
     head = panel[panel["id"] == first].tail(rows)
