@@ -234,8 +234,6 @@ def run(quick: bool = False) -> str:
     from benchmarks.classification_validation import (
         BRANCH_DROPOUT_ATTENTION,
         BRANCH_DROPOUT_ATTENTION_NOTE,
-        EVEN_BATCHES,
-        EVEN_BATCHES_NOTE,
         SEGMENTS,
         SEGMENTS_NOTE,
     )
@@ -312,11 +310,6 @@ def run(quick: bool = False) -> str:
         "(recorded in `SEGMENTS`): "
         + _validation_scores(SEGMENTS)
         + f". {SEGMENTS_NOTE}",
-        "",
-        "Every epoch split into batches of nearly equal size, same protocol "
-        "with a third split (recorded in `EVEN_BATCHES`; split 0 / 1 / 2): "
-        + _validation_scores(EVEN_BATCHES)
-        + f". {EVEN_BATCHES_NOTE}",
     ]
     return "\n".join(lines)
 

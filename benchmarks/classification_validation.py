@@ -16,9 +16,7 @@ this study, which made ``branch_dropout=0.8`` the default (it was 0 when they
 were measured), and ``SEGMENTS`` those of the recurrent branch reading
 segments of 3 timesteps (``segment_length=3``), which showed that segments
 cost little accuracy before ``segment_length="auto"`` used them for series
-longer than 150 steps, and ``EVEN_BATCHES`` the default before and after every
-epoch was split into batches of nearly equal size (the old default is not a
-candidate: it was measured with the code before).
+longer than 150 steps.
 
 Run: ``python -m benchmarks.classification_validation`` (about 40 minutes on
 2 cores; ``--candidates`` picks some by name, separated by ``;``, ``--splits
@@ -98,34 +96,6 @@ SEGMENTS_NOTE = (
     "(within the noise of one seed on another CPU, see above). Reading "
     "segments costs little accuracy here, and it is only used beyond 150 "
     "steps, where it makes a training step 1.8x faster (segment_length='auto')."
-)
-
-# Measured 2026-12-08 on the same machine: the default with every epoch split
-# into batches of nearly equal size (what RNNClassifier does since; before, 32
-# rows a batch and a remainder: Italy's 46 fit rows made 32 and 14, the full
-# TRAIN set's 67 made 32, 32 and 3), splits 0, 1 and 2, against the default
-# before (splits 0 and 1 from BRANCH_DROPOUT_ATTENTION, split 2 measured the
-# same day at commit e3a3e6f). Holdout accuracy, split 0 / 1 / 2.
-EVEN_BATCHES = {
-    "even batches (the default since 2026-12-08)": {
-        "GunPoint": (1.000, 1.000, 1.000),
-        "ItalyPowerDemand": (0.952, 1.000, 1.000),
-        "JapaneseVowels": (0.988, 0.975, 1.000),
-        "BasicMotions": (1.000, 1.000, 1.000),
-    },
-    "full batches and a remainder (the default before)": {
-        "GunPoint": (1.000, 1.000, 1.000),
-        "ItalyPowerDemand": (0.952, 1.000, 1.000),
-        "JapaneseVowels": (0.975, 0.975, 1.000),
-        "BasicMotions": (1.000, 1.000, 1.000),
-    },
-}
-EVEN_BATCHES_NOTE = (
-    "The same on 11 of 12 holdouts and one series of 81 better on "
-    "JapaneseVowels split 0. Weak evidence, within one seed's noise; the "
-    "change was made for its reason (batch normalization's statistics from a "
-    "batch of 3 rows are noise, and they also move the running statistics "
-    "that prediction uses) and kept because validation showed no loss."
 )
 
 

@@ -213,9 +213,11 @@ def test_estimator_validation_tail_is_the_last_rows_and_is_not_shuffled(monkeypa
     calls = []
     original = _training.make_training_dataset
 
-    def spy(inputs, y, sample_weight, *, shuffle, **options):
+    def spy(inputs, y, sample_weight, *, batch_size, seed, shuffle):
         calls.append((np.array(y), shuffle))
-        return original(inputs, y, sample_weight, shuffle=shuffle, **options)
+        return original(
+            inputs, y, sample_weight, batch_size=batch_size, seed=seed, shuffle=shuffle
+        )
 
     monkeypatch.setattr(_training, "make_training_dataset", spy)
     X = np.arange(80.0).reshape(40, 2)

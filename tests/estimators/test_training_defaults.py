@@ -1,7 +1,6 @@
 """Defaults that train on any data: RNNRegressor's epochs from a budget of
 gradient steps and a learning rate halved on training-loss plateaus (only when
-the epochs are "auto"), RNNClassifier's normalization of series, not tables,
-and its batches of nearly equal size.
+the epochs are "auto"), and RNNClassifier's normalization of series, not tables.
 """
 
 from __future__ import annotations
@@ -14,13 +13,8 @@ from sklearn.utils.estimator_checks import _regression_dataset
 
 from tsrnn import RNNClassifier, RNNRegressor
 from tsrnn.estimators import regressors
-from tsrnn.estimators import training as _training
 from tsrnn.estimators.regressors import EPOCH_BOUNDS, GRADIENT_STEPS
-from tsrnn.estimators.training import (
-    even_batch_bounds,
-    make_training_dataset,
-    plateau_patience,
-)
+from tsrnn.estimators.training import plateau_patience
 
 TINY = dict(units=4, jit_compile=False, random_state=0)
 LOW, HIGH = EPOCH_BOUNDS
@@ -124,84 +118,3 @@ def test_auto_normalize_leaves_series_of_two_steps_as_they_are(steps, expected):
     tiny = dict(filters=(4,), kernel_sizes=(2,), epochs=1, **TINY)
     assert RNNClassifier(**tiny).fit(X, y).normalize_ is expected
     assert RNNClassifier(normalize=True, **tiny).fit(X, y).normalize_ is True
-
-
-# ------------------------------------------------------------- even batches
-
-
-@pytest.mark.parametrize("n", [1, 5, 31, 32, 33, 63, 64, 67, 270, 1000, 1025])
-@pytest.mark.parametrize("batch_size", [1, 7, 32])
-def test_even_batches_are_as_many_as_full_ones_and_differ_by_at_most_one(n, batch_size):
-    bounds = even_batch_bounds(n, batch_size)
-    sizes = np.diff(bounds)
-    assert bounds[0] == 0 and bounds[-1] == n
-    assert len(sizes) == -(-n // batch_size)  # the gradient steps are unchanged
-    assert sizes.max() <= batch_size
-    assert sizes.max() - sizes.min() <= 1
-
-
-def epochs_of(dataset, epochs=2):
-    return [list(dataset) for _ in range(epochs)]
-
-
-def test_even_batches_hold_every_row_once_an_epoch_with_its_target_and_weight():
-    n = 67
-    values = np.arange(n * 3, dtype=np.float32).reshape(n, 3)
-    mask = values % 2 == 0
-    y = np.arange(n)
-    weights = np.arange(n, dtype=np.float32) / 10
-
-    def dataset(seed):
-        return make_training_dataset(
-            (values, mask),
-            y,
-            weights,
-            batch_size=32,
-            seed=seed,
-            shuffle=True,
-            even=True,
-        )
-
-    orders = []
-    for batches in epochs_of(dataset(0)):
-        assert [len(b[1]) for b in batches] == [22, 22, 23]
-        rows = np.concatenate([b[1].numpy() for b in batches])
-        np.testing.assert_array_equal(np.sort(rows), y)  # each row once
-        for (x, m), target, weight in batches:
-            np.testing.assert_array_equal(x.numpy(), values[target.numpy()])
-            np.testing.assert_array_equal(m.numpy(), mask[target.numpy()])
-            np.testing.assert_array_equal(weight.numpy(), weights[target.numpy()])
-        orders.append(rows)
-    assert not np.array_equal(orders[0], orders[1])  # reshuffled every epoch
-    assert not np.array_equal(orders[0], y)
-    again = [np.concatenate([b[1].numpy() for b in e]) for e in epochs_of(dataset(0))]
-    np.testing.assert_array_equal(np.stack(again), np.stack(orders))  # seeded
-    unshuffled = make_training_dataset(
-        values, y, weights, batch_size=32, seed=0, shuffle=False, even=True
-    )
-    np.testing.assert_array_equal(np.concatenate([b[1].numpy() for b in unshuffled]), y)
-
-
-@pytest.mark.parametrize(
-    ("estimator", "sizes"),
-    [
-        (RNNClassifier(units=4, filters=(4, 4), kernel_sizes=(3, 3)), [22, 22, 23]),
-        # The regressors have no batch normalization: full batches, as before.
-        (RNNRegressor(units=4), [32, 32, 3]),
-    ],
-)
-def test_the_classifier_trains_on_even_batches(estimator, sizes, monkeypatch):
-    seen = []
-    original = _training.make_training_dataset
-
-    def spy(*args, **options):
-        dataset = original(*args, **options)
-        seen.append([len(batch[1]) for batch in dataset])
-        return dataset
-
-    monkeypatch.setattr(_training, "make_training_dataset", spy)
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((67, 8))
-    y = (X[:, 0] > 0).astype(int)
-    estimator.set_params(epochs=1, jit_compile=False, random_state=0).fit(X, y)
-    assert seen == [sizes]

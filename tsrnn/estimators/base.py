@@ -61,16 +61,13 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
 
     Subclasses declare ``_task`` and ``_output_activation`` (the loss and head
     of :func:`tsrnn.compile_model`), ``_supports_masking`` (whether ``X`` may be
-    a list of sequences of unequal lengths), ``_even_batches`` (whether every
-    epoch splits the training rows into batches of nearly equal size instead
-    of full batches and a remainder) and implement ``_encode_targets`` and
-    ``_build_network``.
+    a list of sequences of unequal lengths) and implement ``_encode_targets``
+    and ``_build_network``.
     """
 
     _task: ClassVar[str]
     _output_activation: ClassVar[str | None]
     _supports_masking: ClassVar[bool] = False
-    _even_batches: ClassVar[bool] = False
 
     # Parameters added after a release, with the value that describes an
     # estimator saved or pickled before them (read by __setstate__ and load).
@@ -501,7 +498,6 @@ class KerasEstimator(BaseEstimator, metaclass=ABCMeta):
                 patience=self.patience,
                 verbose=self.verbose,
                 lr_patience=self._lr_patience(epochs),
-                even_batches=self._even_batches,
             )
 
         for key, losses in monitor.history.items():

@@ -221,10 +221,7 @@ class RNNClassifier(KerasClassifier):
     epochs : int or "auto", default="auto"
         Passes over the training rows. "auto": enough for about
         1000 gradient steps (``ceil(1000 / ceil(n_rows / batch_size))``),
-        at least 20 and at most 400. Every epoch splits the rows into
-        ``ceil(n_rows / batch_size)`` batches whose sizes differ by at most one
-        (67 rows: 22, 22 and 23, not 32, 32 and 3), so that batch normalization
-        never sees a small remainder batch.
+        at least 20 and at most 400.
     lr_patience : int, "auto" or None, default="auto"
         Halve the learning rate when the *training* loss has not improved for
         this many epochs (down to a hundredth of ``learning_rate``). "auto": a
@@ -252,9 +249,6 @@ class RNNClassifier(KerasClassifier):
     """
 
     _supports_masking: ClassVar[bool] = True
-    # The GRU-FCN's batch normalization would otherwise see a remainder batch
-    # (67 series at batch_size=32: 32, 32 and 3) whose statistics are noise.
-    _even_batches: ClassVar[bool] = True
 
     _parameter_constraints: ClassVar[dict] = {
         **KerasClassifier._parameter_constraints,

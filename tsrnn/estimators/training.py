@@ -28,7 +28,6 @@ __all__ = [
     "PREDICT_CHUNK",
     "budget_epochs",
     "chunk_rows",
-    "even_batch_bounds",
     "make_training_dataset",
     "plateau_patience",
     "predict_in_chunks",
@@ -136,54 +135,16 @@ def quiet_retracing():
         logger.removeFilter(quiet)
 
 
-def make_training_dataset(
-    inputs, y, sample_weight, *, batch_size, seed, shuffle, even=False
-):
+def make_training_dataset(inputs, y, sample_weight, *, batch_size, seed, shuffle):
     """A batched ``tf.data`` pipeline of ``(inputs, y, sample_weight)``.
 
     With ``shuffle`` the rows are reshuffled every epoch by a seeded shuffle over
-    the whole set (a full buffer: a true permutation, not a local one). Batches
-    hold ``batch_size`` rows and the last one the remainder; with ``even`` the
-    rows are split into ``ceil(n / batch_size)`` batches whose sizes differ by
-    at most one (see :func:`even_batch_bounds`).
+    the whole set (a full buffer: a true permutation, not a local one).
     """
-    if not even:
-        dataset = tf.data.Dataset.from_tensor_slices((inputs, y, sample_weight))
-        if shuffle:
-            dataset = dataset.shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
-        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-    n = len(y)
-    bounds = tf.constant(even_batch_bounds(n, batch_size))
-    data = tf.nest.map_structure(tf.convert_to_tensor, (inputs, y, sample_weight))
-    order = tf.data.Dataset.range(n)
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, y, sample_weight))
     if shuffle:
-        order = order.shuffle(n, seed=seed, reshuffle_each_iteration=True)
-
-    def split(permutation):
-        return tf.data.Dataset.range(len(bounds) - 1).map(
-            lambda i: permutation[bounds[i] : bounds[i + 1]]
-        )
-
-    def gather(rows):
-        return tf.nest.map_structure(lambda array: tf.gather(array, rows), data)
-
-    dataset = order.batch(n).flat_map(split).map(gather)
-    # flat_map hides the number of batches, which Keras needs to count epochs.
-    dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(bounds) - 1))
-    return dataset.prefetch(tf.data.AUTOTUNE)
-
-
-def even_batch_bounds(n: int, batch_size: int) -> np.ndarray:
-    """Row bounds of ``ceil(n / batch_size)`` batches of nearly equal size.
-
-    The sizes differ by at most one and none exceeds ``batch_size``: 67 rows at
-    ``batch_size=32`` make batches of 22, 22 and 23 rows rather than 32, 32
-    and 3. A batch-normalized network gets no small remainder batch whose
-    statistics are noise (3 rows) and which also moves the running statistics
-    that prediction uses.
-    """
-    k = math.ceil(n / batch_size)
-    return (np.arange(k + 1, dtype=np.int64) * n) // k
+        dataset = dataset.shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def predict_in_chunks(model, inputs, n: int, rows: int = PREDICT_CHUNK) -> np.ndarray:
@@ -229,7 +190,6 @@ def train(
     patience,
     verbose,
     lr_patience=None,
-    even_batches=False,
 ):
     """Fit ``model`` on the rows of ``inputs``, the last ``n_val`` held out.
 
@@ -237,9 +197,7 @@ def train(
     ``n_val > 0`` the held-out tail (in the given order, never shuffled) drives
     early stopping. With ``lr_patience`` the learning rate halves whenever the
     *training* loss has not improved for that many epochs (down to a hundredth
-    of its start), so the schedule never looks at held-out rows. With
-    ``even_batches`` every epoch's training rows are split into batches of
-    nearly equal size (:func:`even_batch_bounds`). Returns the
+    of its start), so the schedule never looks at held-out rows. Returns the
     :class:`TrainingMonitor`, whose ``history``, ``epochs_run`` and
     ``nan_epoch`` tell how training went; a KeyboardInterrupt keeps the best
     weights so far and warns.
@@ -264,7 +222,6 @@ def train(
         batch_size=batch_size,
         seed=seed,
         shuffle=True,
-        even=even_batches,
     )
     validation = None
     if n_val:
