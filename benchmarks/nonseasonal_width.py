@@ -8,7 +8,7 @@ with each input width of ``WIDTHS`` and scored by MASE (scaled by the naive
 forecast's in-sample error) on those ``h`` rows; ``gru_direct`` and
 statsforecast's AutoARIMA and AutoETS are references on the same rows.
 
-Data (``SERIES``):
+Data (:func:`groups`):
 
 - yearly sunspots (``../shared/data``): its train part (the last 11 years,
   the test part of ``accuracy_single_series``, removed first) minus the 11
@@ -24,9 +24,9 @@ Data (``SERIES``):
 ``WIDTH_STUDY`` records the figures that made two horizons (``2 h`` steps) the
 recursive width for season 1 (it was 4: two "seasons" of 2 steps).
 
-Run: ``python -m benchmarks.nonseasonal_width`` (about 15 minutes on 2 cores;
-``--quick``: two series, a few training steps, one seed: a smoke check whose
-figures mean nothing).
+Run: ``python -m benchmarks.nonseasonal_width`` (33 minutes on 2 cores that
+another job shared; ``--quick``: two series, a few training steps, one
+seed: a smoke check whose figures mean nothing).
 """
 
 from __future__ import annotations
