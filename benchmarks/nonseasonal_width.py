@@ -32,6 +32,7 @@ seed: a smoke check whose figures mean nothing).
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import warnings
 
@@ -50,7 +51,6 @@ SEEDS = (0, 1, 2)
 QUICK_STEPS = 20
 
 # Measured 2026-12-08 on a 2-core AMD EPYC at commit e3a3e6f (seeds 0-2): mean
-# validation MASE per group of series.
 # validation MASE per group of series (series in each group).
 GROUPS = (
     "sunspots (1)",
@@ -78,8 +78,6 @@ WIDTH_STUDY_NOTE = (
 
 def _statsmodels_frame(name):
     try:
-        import importlib
-
         module = importlib.import_module(f"statsmodels.datasets.{name}")
     except ImportError as error:
         raise SystemExit(
@@ -156,17 +154,16 @@ def groups(quick=False):
             False,
         )
     )
-    if quick:
-        return [(name, frame, h, alone) for name, frame, h, alone in out[:2]]
-    return out
+    return out[:2] if quick else out
 
 
 def _parts(frame, horizon):
+    """The history rows, the held-out values, each series' history, the ids."""
     from benchmarks.accuracy_panels import histories, holdout
 
     ids = frame["id"].drop_duplicates().tolist()
     fit_part, actual = holdout(frame, horizon)
-    return fit_part, actual, histories(fit_part, ids)
+    return fit_part, actual, histories(fit_part, ids), ids
 
 
 def _mases(past, actual, forecast):
@@ -217,35 +214,30 @@ def run(quick=False):
     table, sizes = {}, {}
     with training_steps(QUICK_STEPS if quick else None):
         for group, frame, horizon, alone in groups(quick):
-            fit_part, actual, past = _parts(frame, horizon)
-            ids = fit_part["id"].drop_duplicates().tolist()
+            fit_part, actual, past, ids = _parts(frame, horizon)
             parts = (
                 [fit_part[fit_part["id"] == i] for i in ids] if alone else [fit_part]
             )
             sizes[group] = len(ids)
-            for name, width in WIDTHS.items():
-                spec = RecurrentSpec("gru_recursive", "recursive", width=width(horizon))
-                forecast = np.concatenate(
+            networks = {
+                f"gru_recursive, width {name}": RecurrentSpec(
+                    "gru_recursive", "recursive", width=width(horizon)
+                )
+                for name, width in WIDTHS.items()
+            }
+            networks["gru_direct (reference)"] = RecurrentSpec("gru_direct", "direct")
+            forecasts = {
+                method: np.concatenate(
                     [_network(part, horizon, spec, seeds) for part in parts]
                 )
-                key = f"gru_recursive, width {name}"
-                table.setdefault(key, {})[group] = float(
-                    np.mean(_mases(past, actual, forecast))
-                )
-                progress(f"{group} {key}: {table[key][group]:.3f}")
-            direct = RecurrentSpec("gru_direct", "direct")
-            forecast = np.concatenate(
-                [_network(part, horizon, direct, seeds) for part in parts]
-            )
-            table.setdefault("gru_direct (reference)", {})[group] = float(
-                np.mean(_mases(past, actual, forecast))
-            )
+                for method, spec in networks.items()
+            }
             for name in ("AutoARIMA", "AutoETS"):
-                forecast = _statistical(fit_part, horizon, name)
-                table.setdefault(f"{name} (reference)", {})[group] = float(
-                    np.mean(_mases(past, actual, forecast))
-                )
-            progress(f"{group}: references done")
+                forecasts[f"{name} (reference)"] = _statistical(fit_part, horizon, name)
+            for method, forecast in forecasts.items():
+                score = float(np.mean(_mases(past, actual, forecast)))
+                table.setdefault(method, {})[group] = score
+                progress(f"{group} {method}: {score:.3f}")
     return table, sizes
 
 
